@@ -15,18 +15,29 @@ callback and a :class:`CancelToken` so hosts can keep their UI thread free.
 
 from __future__ import annotations
 
-import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from musiccog.draft.model import Draft
 from musiccog.errors import MusicCogError
+from musiccog.jobs import Cancelled, CancelToken, ProgressCallback
 
-#: ``on_progress(done, total)``: units are bytes for transfers, percent (0–100) for work.
-ProgressCallback = Callable[[float, float], None]
+__all__ = [
+    "Backend",
+    "BackendError",
+    "BackendKind",
+    "CancelToken",
+    "Cancelled",
+    "ChatEvent",
+    "Credits",
+    "HostName",
+    "ProgressCallback",
+    "SessionState",
+    "UploadedFile",
+]
 
 BackendKind = Literal["local", "self-hosted", "cloud"]
 HostName = Literal["resolve", "blender", "cli", "panel"]
@@ -41,31 +52,6 @@ class BackendError(MusicCogError):
         super().__init__(message)
         if code is not None:
             self.code = code
-
-
-class Cancelled(BackendError):
-    """The user cancelled the job; nothing half-done was kept."""
-
-
-class CancelToken:
-    """A flag a host sets from its UI thread; workers check it between steps."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        """Ask the running job to stop as soon as it can."""
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        """True once :meth:`cancel` was called."""
-        return self._event.is_set()
-
-    def raise_if_cancelled(self) -> None:
-        """Raise :class:`Cancelled` when cancelled."""
-        if self._event.is_set():
-            raise Cancelled("cancelled by the user")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ aliases (``s``).
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Union
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -74,11 +74,11 @@ def _pixels(value: int) -> int:
 
 
 #: A time in milliseconds, 0 … 86 400 000; int or float, kept as given.
-Ms = Annotated[Union[StrictInt, StrictFloat], AfterValidator(_finite_non_negative_ms)]
+Ms = Annotated[StrictInt | StrictFloat, AfterValidator(_finite_non_negative_ms)]
 #: A linear gain factor, 0 … 4 (1.0 = unchanged); int or float, kept as given.
-Gain = Annotated[Union[StrictInt, StrictFloat], AfterValidator(_gain)]
+Gain = Annotated[StrictInt | StrictFloat, AfterValidator(_gain)]
 #: A rate (frames per second or playback speed factor), 0 < x <= 1000.
-Rate = Annotated[Union[StrictInt, StrictFloat], AfterValidator(_positive_rate)]
+Rate = Annotated[StrictInt | StrictFloat, AfterValidator(_positive_rate)]
 Pixels = Annotated[StrictInt, AfterValidator(_pixels)]
 
 
@@ -170,7 +170,7 @@ def _track_tag(value: Any) -> str | None:
 
 
 AnyTrack = Annotated[
-    Union[Annotated[Track, Tag("Track")], Annotated[OpaqueTrack, Tag("OpaqueTrack")]],
+    Annotated[Track, Tag("Track")] | Annotated[OpaqueTrack, Tag("OpaqueTrack")],
     Discriminator(_track_tag),
 ]
 

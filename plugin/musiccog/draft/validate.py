@@ -105,7 +105,7 @@ def semantic_problems(draft: Draft) -> list[tuple[str, str]]:
             continue
         total += len(track.segments)
         order = sorted(range(len(track.segments)), key=lambda i: track.segments[i].start_ms)
-        for prev, cur in zip(order, order[1:]):
+        for prev, cur in zip(order, order[1:], strict=False):
             a, b = track.segments[prev], track.segments[cur]
             if b.start_ms < a.end_ms - OVERLAP_TOLERANCE_MS:
                 problems.append(
@@ -127,7 +127,10 @@ def semantic_problems(draft: Draft) -> list[tuple[str, str]]:
             fades = (seg.fade_in_ms or 0) + (seg.fade_out_ms or 0)
             if fades > seg.duration_ms:
                 problems.append(
-                    (f"t[{t_idx}].sg[{s_idx}].fi", "fade-in plus fade-out is longer than the segment")
+                    (
+                        f"t[{t_idx}].sg[{s_idx}].fi",
+                        "fade-in plus fade-out is longer than the segment",
+                    )
                 )
     if total > MAX_SEGMENTS:
         problems.append(("t", f"has {total} segments; at most {MAX_SEGMENTS} allowed"))
