@@ -89,8 +89,12 @@ def _problems_from_validation_error(exc: ValidationError) -> list[tuple[str, str
         }:
             seen[path] = msg.replace("must be an integer", "must be a number")
         else:
-            seen.setdefault(path, msg.replace("must be an integer", "must be a number")
-                            if "float" in str(err.get("loc", "")) else msg)
+            seen.setdefault(
+                path,
+                msg.replace("must be an integer", "must be a number")
+                if "float" in str(err.get("loc", ""))
+                else msg,
+            )
     return list(seen.items())
 
 

@@ -1,0 +1,93 @@
+"""What both directions of the mapping share: the namespace and JSON helpers.
+
+Draft-only data rides in OTIO metadata under one key, :data:`NAMESPACE`, per
+object (timeline, track, clip, marker)::
+
+    {"orig": {<draft keys OTIO also expresses, as the draft had them>},
+     "keep": {<draft keys OTIO cannot express, verbatim>}}
+
+Reading back, an ``orig`` value wins when OTIO still says the same thing (to
+within frame rounding); when another tool changed it, OTIO's value wins.
+OTIO-only data rides in the draft under the key ``ox`` of the object.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import opentimelineio as otio
+
+from musiccog.errors import MappingError
+
+#: The metadata key holding draft data inside OTIO objects.
+NAMESPACE = "musiccog_draft"
+#: The draft key holding OTIO-only data (serialised OTIO JSON and names).
+OTIO_EXTRA_KEY = "ox"
+#: ``generator_kind`` of the generator reference that carries a title (tt 7).
+TEXT_GENERATOR_KIND = "musiccog.Text"
+#: Name given to the LinearTimeWarp effect that carries a segment's speed.
+SPEED_EFFECT_NAME = "musiccog.speed"
+
+
+def to_otio_value(value: Any) -> Any:
+    """JSON data as values OTIO metadata can hold (dicts/lists copied)."""
+    if isinstance(value, dict):
+        return {str(k): to_otio_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_otio_value(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not -(2**63) <= value < 2**63:
+            raise MappingError(
+                f"integer {value} does not fit OTIO metadata (64-bit); store it as a string"
+            )
+    return value
+
+
+def from_otio_value(value: Any) -> Any:
+    """OTIO metadata (AnyDictionary/AnyVector) as plain JSON data."""
+    if isinstance(value, (dict, otio._otio.AnyDictionary)):
+        return {str(k): from_otio_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, otio._otio.AnyVector)):
+        return [from_otio_value(v) for v in value]
+    if isinstance(value, otio.opentime.RationalTime):
+        return {"value": value.value, "rate": value.rate}
+    if isinstance(value, otio.core.SerializableObject):
+        return json.loads(otio.adapters.otio_json.write_to_string(value, indent=-1))
+    return value
+
+
+def plain_metadata(obj: Any) -> dict[str, Any]:
+    """An OTIO object's metadata as JSON data, without :data:`NAMESPACE`."""
+    data = from_otio_value(obj.metadata)
+    data.pop(NAMESPACE, None)
+    return data
+
+
+def namespace(obj: Any) -> dict[str, Any] | None:
+    """The :data:`NAMESPACE` dict of an OTIO object, or None for foreign objects."""
+    if NAMESPACE not in obj.metadata:
+        return None
+    ns = from_otio_value(obj.metadata[NAMESPACE])
+    return ns if isinstance(ns, dict) else None
+
+
+def serialize(obj: Any) -> dict[str, Any]:
+    """OTIO object → its otio_json data as a JSON object (kept in the draft's ``ox``)."""
+    return json.loads(otio.adapters.otio_json.write_to_string(obj, indent=-1))
+
+
+def deserialize(data: dict[str, Any] | str, *, what: str) -> Any:
+    """otio_json data (object or text) → OTIO object; ``what`` names it in the error."""
+    text = data if isinstance(data, str) else json.dumps(data)
+    try:
+        return otio.adapters.otio_json.read_from_string(text)
+    except Exception as exc:  # OTIO raises several kinds here
+        raise MappingError(f"{what}: the stored OTIO data cannot be read back ({exc})") from None
+
+
+def same_time(a: Any, b: Any, tolerance_ms: float) -> bool:
+    """True when two ms values agree within ``tolerance_ms`` (None equals None only)."""
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(float(a) - float(b)) <= tolerance_ms
