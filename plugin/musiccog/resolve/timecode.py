@@ -118,15 +118,15 @@ def parse_rate(setting: object, drop_frame_setting: object = None) -> FrameRate:
     return FrameRate(exact_fps(text), drop)
 
 
-def _round_half_up(value: Fraction) -> int:
-    return math.floor(value + Fraction(1, 2))
-
-
 def ms_to_frame(ms: float | int, rate: FrameRate) -> int:
-    """Nearest frame (half up) for a time in ms; use absolute times, never durations."""
+    """Nearest frame for a time in ms; use absolute times, never durations.
+
+    An exact half frame rounds to even, as Python's ``round`` (and so the OTIO
+    mapping) does, so both placement routes agree frame for frame.
+    """
     if isinstance(ms, float) and not math.isfinite(ms):
         raise ResolveTimecodeError(f"time {ms} ms is not a finite number")
-    return _round_half_up(Fraction(ms) * rate.fps / 1000)
+    return round(Fraction(ms) * rate.fps / 1000)
 
 
 def frame_to_ms(frame: int, rate: FrameRate) -> float:
