@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from musiccog.resolve import connect as conn
+from musiccog.resolve import connection as conn
 from musiccog.resolve.errors import (
     ResolveEditionError,
     ResolveModuleNotFound,

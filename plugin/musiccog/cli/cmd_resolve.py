@@ -59,7 +59,7 @@ def _uninstall(args: argparse.Namespace) -> int:
 
 def _bridge():
     from musiccog.resolve.bridge import ResolveTimelineBridge
-    from musiccog.resolve.connect import connect
+    from musiccog.resolve.connection import connect
 
     return ResolveTimelineBridge(connect())
 

@@ -32,7 +32,7 @@ def find_resolve(script_globals: Mapping[str, Any]) -> Any:
             found = obj.GetResolve()
             if found is not None:
                 return found
-    from musiccog.resolve.connect import connect
+    from musiccog.resolve.connection import connect
 
     return connect().resolve
 
