@@ -203,3 +203,29 @@ def test_refused_import_leaves_nothing_behind(tmp_path):
     with pytest.raises(ResolvePlacementError, match="Nothing was added"):
         host.import_as_new_timeline(draft)
     assert resolve.state() == before
+
+
+@pytest.mark.parametrize("start_tc", ["00:00:00:00", "10:00:00:00", "00:59:59:12"])
+def test_other_start_timecodes(tmp_path, start_tc):
+    resolve, tl, host, draft, bgm = _setup(tmp_path, "25", start_tc=start_tc)
+    host.place_on_current_timeline(draft, bgm)
+    (item,) = tl.GetItemListInTrack("audio", 4)
+    assert item.GetStart() - tl.GetStartFrame() == 12  # 500 ms at 25 fps: 12.5 → even 12
+    assert tl.GetStartTimecode() == start_tc
+
+
+def test_two_music_segments_with_a_gap_land_on_one_new_track(tmp_path):
+    resolve, tl, host, _, bgm = _setup(tmp_path, "30")
+    from musiccog.draft import parse_draft
+
+    data = host.read_draft()[0].to_json()
+    data["t"].append({"tt": 1, "n": "BGM", "m": {"role": "bgm"}, "sg": [
+        {"s": 0, "d": 4000, "i": 0, "src": str(bgm)},
+        {"s": 6000, "d": 5000, "i": 4000, "src": str(bgm)}]})
+    report = host.place_on_current_timeline(parse_draft(data), bgm)
+    first, second = tl.GetItemListInTrack("audio", 4)
+    s = tl.GetStartFrame()
+    assert (first.GetStart() - s, first.GetDuration()) == (0, 120)
+    assert (second.GetStart() - s, second.GetDuration()) == (180, 150)
+    assert second.GetSourceStartFrame() == 96  # 4 s into the WAV at the pool item's 24 fps
+    assert report.record_frames == [s, s + 180]

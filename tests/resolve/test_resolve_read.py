@@ -59,3 +59,13 @@ def test_failed_export_falls_back_to_walking(tmp_path):
     draft, how = ResolveHost(resolve).read_draft()
     assert how == "walk"
     assert len(draft.known_tracks(1)) == 3
+
+
+def test_subtitles_become_text_tracks(tmp_path):
+    resolve, tl, _ = cut_timeline(tmp_path, "24", version=[18, 1, 0, 0, ""])
+    tl._add_track("subtitle", None)
+    tl.place("subtitle", 1, None, record=tl.start_frame + 24, frames=48, name="Hello there")
+    draft, _ = ResolveHost(resolve).read_draft()
+    (text,) = draft.known_tracks(7)
+    (seg,) = text.segments
+    assert (seg.start_ms, seg.duration_ms, seg.text) == (1000, 2000, "Hello there")
