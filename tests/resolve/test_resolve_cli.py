@@ -47,3 +47,20 @@ def test_resolve_not_running_exits_2_with_the_reason(monkeypatch, capsys):
     assert main(["resolve", "status"]) == 2
     err = capsys.readouterr().err
     assert "not running" in err and "Traceback" not in err
+
+
+def test_install_verb_is_shared_between_hosts():
+    import argparse
+
+    from musiccog.cli.cmd_resolve import target_parser
+
+    parser = argparse.ArgumentParser()
+    subparsers = parser.add_subparsers(dest="command")
+    other = target_parser(subparsers, "install", "blender", "another host")
+    other.set_defaults(func="blender")
+    from musiccog.cli import cmd_resolve
+
+    cmd_resolve.register(subparsers)
+    assert parser.parse_args(["install", "blender"]).func == "blender"
+    args = parser.parse_args(["install", "resolve", "--dry-run", "--system"])
+    assert args.func is cmd_resolve._install and args.dry_run and args.system

@@ -22,7 +22,7 @@ from typing import Any
 import opentimelineio as otio
 
 from musiccog.draft.model import Draft
-from musiccog.errors import InputFileError, MappingError
+from musiccog.errors import DraftError, InputFileError, MappingError
 from musiccog.otio_mapping import otio_to_draft
 from musiccog.resolve import planner, resolve_otio, walker
 from musiccog.resolve.errors import (
@@ -204,7 +204,7 @@ class ResolveHost:
                     try:
                         draft = otio_to_draft(otio.adapters.read_from_file(path))
                         return walker.with_resolve_meta(draft, info), "otio"
-                    except (MappingError, otio.exceptions.OTIOError):
+                    except (MappingError, DraftError, otio.exceptions.OTIOError):
                         pass  # fall back to walking the API
         return walker.snapshot_to_draft(self.snapshot()), "walk"
 
