@@ -108,7 +108,10 @@ def semantic_problems(draft: Draft) -> list[tuple[str, str]]:
         if not isinstance(track, Track):
             continue
         total += len(track.segments)
-        order = sorted(range(len(track.segments)), key=lambda i: track.segments[i].start_ms)
+        order = sorted(
+            range(len(track.segments)),
+            key=lambda i: (track.segments[i].start_ms, track.segments[i].end_ms),
+        )
         for prev, cur in zip(order, order[1:], strict=False):
             a, b = track.segments[prev], track.segments[cur]
             if b.start_ms < a.end_ms - OVERLAP_TOLERANCE_MS:

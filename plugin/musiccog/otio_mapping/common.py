@@ -64,11 +64,41 @@ def plain_metadata(obj: Any) -> dict[str, Any]:
     return data
 
 
+def otio_safe(value: Any) -> bool:
+    """True when OTIO metadata and otio_json files hold ``value`` exactly.
+
+    Text must have no NUL, integers must fit 64 bits, floats must survive otio_json.
+    """
+    if isinstance(value, str):
+        return "\x00" not in value
+    if isinstance(value, bool) or value is None:
+        return True
+    if isinstance(value, float):
+        # otio_json reads long mantissas back a few ulps off: keep those as JSON text.
+        return float(f"{value:.12g}") == value and abs(value) < 1e15
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    if isinstance(value, dict):
+        return all(otio_safe(k) and otio_safe(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return all(otio_safe(v) for v in value)
+    return False
+
+
+def encode_namespace(ns: dict[str, Any]) -> Any:
+    """The namespace as OTIO metadata: a dict, or JSON text when OTIO could not hold it."""
+    if otio_safe(ns):
+        return to_otio_value(ns)
+    return {"json": json.dumps(ns)}
+
+
 def namespace(obj: Any) -> dict[str, Any] | None:
     """The :data:`NAMESPACE` dict of an OTIO object, or None for foreign objects."""
     if NAMESPACE not in obj.metadata:
         return None
     ns = from_otio_value(obj.metadata[NAMESPACE])
+    if isinstance(ns, dict) and set(ns) == {"json"} and isinstance(ns["json"], str):
+        ns = json.loads(ns["json"])
     return ns if isinstance(ns, dict) else None
 
 

@@ -56,9 +56,16 @@ class _Ns:
 
     def pick(self, key: str, computed: Any) -> Any:
         stored = self.orig.get(key)
-        if key in self.orig and (stored == computed or (stored is None and computed in ("", None))):
+        if key in self.orig and (
+            _as_otio_holds(stored) == computed or (stored is None and computed in ("", None))
+        ):
             return stored
         return computed
+
+
+def _as_otio_holds(value: Any) -> Any:
+    """What OTIO keeps of a value: text stops at the first NUL (C strings)."""
+    return value.split("\x00", 1)[0] if isinstance(value, str) else value
 
 
 def _emit(out: dict[str, Any], ns: _Ns, key: str, value: Any, default: Any) -> None:
@@ -141,7 +148,7 @@ def _segment_from_clip(
     if isinstance(ref, otio.schema.ExternalReference):
         _emit(out, ns, "src", ref.target_url, None)
     if isinstance(ref, otio.schema.GeneratorReference) and "text" in ref.parameters:
-        _emit(out, ns, "tx", str(ref.parameters["text"]), None)
+        _emit(out, ns, "tx", str(ref.parameters["text"]), "")
     available = ref.available_range if ref is not None else None
     if available is not None:
         sd_ms = rt_to_ms(available.duration)
@@ -154,7 +161,7 @@ def _segment_from_clip(
     others = []
     for effect in clip.effects:
         if isinstance(effect, otio.schema.LinearTimeWarp) and effect.name == SPEED_EFFECT_NAME:
-            out["sp"] = ns.pick("sp", effect.time_scalar)
+            out["sp"] = ns.pick_time("sp", effect.time_scalar, 1e-9)
         else:
             others.append(serialize(effect))
     if others:

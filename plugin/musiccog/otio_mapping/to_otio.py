@@ -21,6 +21,8 @@ from musiccog.otio_mapping.common import (
     SPEED_EFFECT_NAME,
     TEXT_GENERATOR_KIND,
     deserialize,
+    encode_namespace,
+    otio_safe,
     to_otio_value,
 )
 from musiccog.otio_mapping.timecode import DEFAULT_RATE_FPS, exact_rate, ms_rt, ms_to_frames, span
@@ -42,7 +44,7 @@ def _split(data: dict[str, Any], native: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _set_namespace(obj: Any, ns: dict[str, Any]) -> None:
-    obj.metadata[NAMESPACE] = to_otio_value(ns)
+    obj.metadata[NAMESPACE] = encode_namespace(ns)
 
 
 def _user_metadata(obj: Any, data: dict[str, Any], ns: dict[str, Any]) -> None:
@@ -53,7 +55,7 @@ def _user_metadata(obj: Any, data: dict[str, Any], ns: dict[str, Any]) -> None:
     if "m" not in data:
         return
     meta = data["m"]
-    if not isinstance(meta, dict) or NAMESPACE in meta:
+    if not isinstance(meta, dict) or NAMESPACE in meta or not otio_safe(meta):
         ns["m"] = meta
         return
     ns["m_spread"] = True
@@ -98,14 +100,19 @@ def _media_reference(seg: dict[str, Any], track_type: int, rate: float) -> Any:
     return otio.schema.MissingReference(available_range=available)
 
 
-def _item_from_segment(seg: dict[str, Any], track_type: int, rate: float) -> Any:
+def _item_from_segment(
+    seg: dict[str, Any], track_type: int, rate: float, index: int | None = None
+) -> Any:
     extra = seg.get(OTIO_EXTRA_KEY)
     start_f = ms_to_frames(seg["s"], rate)
     end_f = ms_to_frames(seg["s"] + seg["d"], rate)
     if isinstance(extra, dict) and isinstance(extra.get("item"), (dict, str)):
         # A nested stack or track the draft cannot express: restored as it was.
         item = deserialize(extra["item"], what=f"nested item {seg.get('n')!r}")
-        _set_namespace(item, _split(seg, SEGMENT_NATIVE))
+        ns = _split(seg, SEGMENT_NATIVE)
+        if index is not None:
+            ns["index"] = index
+        _set_namespace(item, ns)
         return item
     in_f = ms_to_frames(seg.get("i") or 0, rate)
     clip = otio.schema.Clip(
@@ -128,9 +135,15 @@ def _item_from_segment(seg: dict[str, Any], track_type: int, rate: float) -> Any
     for marker in seg.get("mk") or []:
         clip.markers.append(_marker(marker, rate))
     ns = _split(seg, SEGMENT_NATIVE)
+    if "tx" in seg and not isinstance(clip.media_reference, otio.schema.GeneratorReference):
+        ns["keep"]["tx"] = seg["tx"]  # text on a media clip: OTIO has no place for it
+        ns["present"].remove("tx")
+        ns["orig"].pop("tx", None)
     if "mk" in seg and seg["mk"] is None:
         ns["keep"]["mk"] = None
     _user_metadata(clip, seg, ns)
+    if index is not None:
+        ns["index"] = index
     _set_namespace(clip, ns)
     return clip
 
@@ -154,16 +167,16 @@ def _track(track: dict[str, Any], rate: float) -> otio.schema.Track:
     out = otio.schema.Track(name=track.get("n") or "", kind=kind)
     gaps = {g["s"]: g["otio"] for g in extra.get("gaps", []) or [] if isinstance(g, dict)}
     segments = track.get("sg") or []
-    order = sorted(range(len(segments)), key=lambda i: segments[i]["s"])
+    order = sorted(
+        range(len(segments)), key=lambda i: (segments[i]["s"], segments[i]["s"] + segments[i]["d"])
+    )
+    shuffled = order != list(range(len(segments)))
     cursor_ms = 0.0
     for idx in order:
         seg = segments[idx]
         if ms_to_frames(seg["s"], rate) > ms_to_frames(cursor_ms, rate):
             out.append(_gap(cursor_ms, seg["s"], rate, gaps))
-        item = _item_from_segment(seg, track_type, rate)
-        if order != sorted(order):
-            item.metadata[NAMESPACE]["index"] = idx
-        out.append(item)
+        out.append(_item_from_segment(seg, track_type, rate, idx if shuffled else None))
         cursor_ms = max(cursor_ms, seg["s"] + seg["d"])
     for key in ("end_gap_ms",):
         if isinstance(extra.get(key), (int, float)) and extra[key] > cursor_ms:

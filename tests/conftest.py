@@ -1,0 +1,22 @@
+"""Fixtures every test folder may use.
+
+``shared_dir`` is ``../shared`` beside the repository; tests that need it skip
+with a message when it is absent (a fresh clone without the shared material).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DIR = REPO_ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """``../shared``; skips the test when the folder is absent."""
+    if not SHARED_DIR.is_dir():
+        pytest.skip(f"shared material not found at {SHARED_DIR} (needs ../shared beside the repo)")
+    return SHARED_DIR
