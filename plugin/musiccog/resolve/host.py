@@ -15,7 +15,6 @@ import os
 import tempfile
 import uuid
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -302,8 +301,7 @@ class ResolveHost:
             item = items[0]
             undo.add("music clip", lambda it=item: timeline.DeleteClips([it]))
             start, duration = int(item.GetStart()), int(item.GetDuration())
-            same_rate = Fraction(step.record_frames) == Fraction(step.source_frames)
-            tolerance = 0 if same_rate else 1
+            tolerance = 0 if step.same_rate else 1
             if start == step.record_frame and abs(duration - step.record_frames) <= tolerance:
                 return start
             off_by_one = abs(duration - step.record_frames) == 1

@@ -43,7 +43,8 @@ class AppendStep:
     """One ``AppendToTimeline`` clipInfo, before the media pool item is known.
 
     ``source_start``/``source_frames`` count frames at the clip's own rate;
-    ``record_frame`` is absolute; ``record_frames`` is the expected timeline length.
+    ``record_frame`` is absolute; ``record_frames`` is the expected timeline length,
+    exact when ``same_rate`` (clip and timeline count the same frames), else ±1.
     """
 
     media_path: str
@@ -51,6 +52,7 @@ class AppendStep:
     source_frames: int
     record_frame: int
     record_frames: int
+    same_rate: bool = True
 
     def clip_info(self, media_pool_item: object, track_index: int, *,
                   end_exclusive: bool) -> dict[str, object]:
@@ -183,7 +185,7 @@ def plan_placement(
         if rec_frames <= 0:
             continue
         appends.append(AppendStep(path, src_first, src_frames, info.start_frame + rel_first,
-                                  rec_frames))
+                                  rec_frames, src_rate.fps == rate.fps))
     if not appends:
         raise ResolvePlacementError("the BGM segments are shorter than one frame; nothing to place")
 
