@@ -59,6 +59,18 @@ def load_timeline(path: str | os.PathLike[str]) -> Draft:
     return otio_to_draft(timeline)
 
 
+def _fill_available_ranges(timeline: otio.schema.Timeline) -> None:
+    """Give media without a known length one that covers its use (FCP XML and EDL need it)."""
+    for clip in timeline.find_clips():
+        ref = clip.media_reference
+        if ref is None or ref.available_range is not None or clip.source_range is None:
+            continue
+        end = clip.source_range.end_time_exclusive()
+        ref.available_range = otio.opentime.TimeRange(
+            otio.opentime.RationalTime(0, end.rate), end
+        )
+
+
 def save_timeline(draft: Draft, path: str | os.PathLike[str]) -> Path:
     """Write ``draft`` as a draft or through the OTIO adapter for the suffix, atomically."""
     file = Path(path)
@@ -72,6 +84,8 @@ def save_timeline(draft: Draft, path: str | os.PathLike[str]) -> Path:
             f"{', '.join('.' + s for s in _otio_suffixes())}."
         ) from None
     timeline = draft_to_otio(draft)
+    if adapter.name not in ("otio_json", "otiod", "otioz"):
+        _fill_available_ranges(timeline)
     file.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{file.stem}.", suffix=file.suffix, dir=file.parent)
     os.close(fd)
