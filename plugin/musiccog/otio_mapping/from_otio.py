@@ -137,7 +137,7 @@ def _segment_from_clip(
     out: dict[str, Any] = dict(ns.keep)
     out["s"] = ns.pick_time("s", start_ms, half_frame_ms(rate))
     out["d"] = ns.pick_time("d", end_ms - start_ms, 2 * half_frame_ms(rate))
-    trimmed = clip.trimmed_range()
+    trimmed = clip.source_range or clip.trimmed_range()
     in_ms = rt_to_ms(trimmed.start_time)
     if ns.has("i"):
         out["i"] = ns.pick_time("i", in_ms, half_frame_ms(rate))
@@ -159,7 +159,8 @@ def _segment_from_clip(
         extra["mr"] = serialize(ref)
     _emit(out, ns, "n", clip.name, "")
     others = []
-    for effect in clip.effects:
+    effects = clip.effects
+    for effect in effects if len(effects) else ():
         if isinstance(effect, otio.schema.LinearTimeWarp) and effect.name == SPEED_EFFECT_NAME:
             out["sp"] = ns.pick_time("sp", effect.time_scalar, 1e-9)
         else:
@@ -168,7 +169,8 @@ def _segment_from_clip(
         extra["fx"] = others
     if not clip.enabled:
         extra["enabled"] = False
-    markers = [_marker(m, rate) for m in clip.markers]
+    clip_markers = clip.markers
+    markers = [_marker(m, rate) for m in clip_markers] if len(clip_markers) else []
     if markers or ns.has("mk"):
         out.setdefault("mk", markers) if "mk" in ns.keep else out.__setitem__("mk", markers)
     _user_meta(out, ns, clip)
