@@ -74,7 +74,8 @@ def synced_draft(base: Draft, bgm: Path, *, start_ms=500, duration_ms=9000, leve
     seg = {"s": start_ms, "d": duration_ms, "i": 0, "src": str(bgm), "n": "music",
            "v": level, "fi": 1000, "fo": 2000}
     if ducks:
-        seg["vk"] = [[0, level], [2000, level], [2300, 0.3], [4000, 0.3], [4300, level]]
+        # vk multiplies v: 0.375 × 0.8 = 30 % under the speech from 2.3 s to 4.0 s
+        seg["vk"] = [[0, 1], [2000, 1], [2300, 0.375], [4000, 0.375], [4300, 1]]
     data["t"].append({"tt": 1, "n": "BGM", "m": {"role": "bgm"}, "sg": [seg]})
     data["mk"] = list(data.get("mk") or []) + [
         {"s": ms, "n": "downbeat", "c": "GREEN"} for ms in downbeats_ms

@@ -69,9 +69,10 @@ def test_music_is_clamped_to_the_clip_length():
 
 def test_duck_regions_and_levels():
     (seg,) = _draft([{"s": 0, "d": 10_000, "v": 0.8,
-                      "vk": [[0, 0.8], [2000, 0.8], [2300, 0.3], [4000, 0.3], [4300, 0.8],
-                             [8000, 0.8], [8200, 0.5]]}]).known_tracks()[0].segments
-    assert duck_regions(seg) == [(2000.0, 4300.0, 0.3), (8000.0, 10_000.0, 0.5)]
+                      "vk": [[0, 1], [2000, 1], [2300, 0.375], [4000, 0.375], [4300, 1],
+                             [8000, 1], [8200, 0.625]]}]).known_tracks()[0].segments
+    assert duck_regions(seg) == [(2000.0, 4300.0, pytest.approx(0.3)),
+                                 (8000.0, 10_000.0, pytest.approx(0.5))]
     assert gain_db(1.0) == 0 and gain_db(0) == -100 and gain_db(100) == 30
     assert gain_at(seg, 3000) == pytest.approx(0.3)
     assert gain_at(seg, 2150) == pytest.approx(0.55)

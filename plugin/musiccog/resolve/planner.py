@@ -122,26 +122,26 @@ def gain_db(gain: float) -> float:
 def duck_regions(seg: Segment) -> list[tuple[float, float, float]]:
     """``(start_ms, end_ms, lowest_gain)`` of each dip, ms from the segment start.
 
-    A dip runs from the last key at the segment's level before it to the first
-    key back at that level (ramps included).
+    ``vk`` gains multiply ``v`` (docs/draft-format.md); a dip is a run of keys below
+    :data:`DUCK_THRESHOLD`, from the last key at full level before it to the first
+    key back at it (ramps included).  ``lowest_gain`` is the effective gain (``v × g``).
     """
-    base = seg.volume if seg.volume is not None else 1.0
-    keys = sorted(seg.volume_keys or [])
+    level = seg.volume if seg.volume is not None else 1.0
     regions: list[tuple[float, float, float]] = []
     start: float | None = None
-    low = base
+    low = 1.0
     previous_ms = 0.0
-    for at_ms, gain in keys:
-        if gain < base * DUCK_THRESHOLD:
+    for at_ms, gain in sorted(seg.volume_keys or []):
+        if gain < DUCK_THRESHOLD:
             if start is None:
                 start, low = previous_ms, gain
             low = min(low, gain)
         elif start is not None:
-            regions.append((start, float(at_ms), low))
+            regions.append((start, float(at_ms), level * low))
             start = None
         previous_ms = float(at_ms)
     if start is not None:
-        regions.append((start, float(seg.duration_ms), low))
+        regions.append((start, float(seg.duration_ms), level * low))
     return regions
 
 

@@ -60,22 +60,25 @@ def media_problems(timeline: otio.schema.Timeline) -> tuple[list[str], list[str]
 
 
 def gain_at(seg: Segment, at_ms: float) -> float:
-    """The linear gain of ``seg`` at ``at_ms`` from its start: keys, level and fades."""
-    base = seg.volume if seg.volume is not None else 1.0
+    """The linear gain of ``seg`` at ``at_ms`` from its start: ``v`` × keys × fades.
+
+    ``vk`` gains multiply ``v`` with linear ramps between keys; before the first
+    and after the last key the nearest key holds (docs/draft-format.md).
+    """
+    gain = seg.volume if seg.volume is not None else 1.0
     keys = sorted(seg.volume_keys or [])
     if keys:
         if at_ms <= keys[0][0]:
-            gain = keys[0][1]
+            factor = keys[0][1]
         elif at_ms >= keys[-1][0]:
-            gain = keys[-1][1]
+            factor = keys[-1][1]
         else:
-            gain = base
+            factor = 1.0
             for (t0, g0), (t1, g1) in zip(keys, keys[1:], strict=False):
                 if t0 <= at_ms <= t1:
-                    gain = g0 if t1 == t0 else g0 + (g1 - g0) * (at_ms - t0) / (t1 - t0)
+                    factor = g0 if t1 == t0 else g0 + (g1 - g0) * (at_ms - t0) / (t1 - t0)
                     break
-    else:
-        gain = base
+        gain *= factor
     if seg.fade_in_ms and at_ms < seg.fade_in_ms:
         gain *= max(0.0, at_ms / seg.fade_in_ms)
     if seg.fade_out_ms and at_ms > seg.duration_ms - seg.fade_out_ms:
