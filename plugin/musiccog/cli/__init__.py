@@ -21,6 +21,7 @@ from musiccog.errors import MusicCogError
 COMMAND_MODULES: tuple[str, ...] = (
     "musiccog.cli.cmd_timeline",
     "musiccog.cli.cmd_resolve",
+    "musiccog.cli.cmd_panel",
 )
 
 
