@@ -1,0 +1,273 @@
+"""The engine's public entry points: analyse → plan → draft (+ fitted music WAV).
+
+``sync_video`` takes one video file; ``sync_draft`` a host's timeline.  Both pick
+the music (the file given, else the best of a library folder, else a
+**procedural** backing track synthesised offline — not AI-generated), plan the
+fit/alignment/mix (a pure function), bake the fitted music to a WAV at unity gain
+and return a draft with a BGM track and markers.  Rendering is separate:
+:func:`musiccog.engine.render.render_draft`.
+
+Progress (0–100): picture/timeline analysis 0–40, music 40–75, plan 75–80, bake 80–100.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from musiccog.draft import TRACK_AUDIO, TRACK_VIDEO, Draft, DraftMeta, Segment, Track
+from musiccog.engine.media_check import check_media
+from musiccog.engine.prompt import parse_prompt
+from musiccog.engine.render import render_draft
+from musiccog.engine.types import MusicAnalysis, PromptOptions, SyncPlan, VideoAnalysis
+from musiccog.errors import InputFileError
+from musiccog.jobs import CancelToken, ProgressCallback, check_cancel, report
+
+__all__ = ["SyncResult", "parse_prompt", "render_draft", "sync_draft", "sync_video"]
+
+#: Backing-track tempo (BPM) per mood before it is fitted to the cut rhythm.
+MOOD_TEMPO_BPM = {"calm": 80.0, "lofi": 84.0, "sad": 72.0, "neutral": 100.0,
+                  "happy": 112.0, "upbeat": 120.0, "epic": 104.0}
+
+
+@dataclass
+class SyncResult:
+    """What a sync returns.
+
+    ``draft``: the timeline with a BGM track and markers added; ``bgm_path``: WAV of
+    the fitted music (edits baked in, unity gain; fades/ducking are in the draft);
+    ``report``: numbers (cut alignment before/after, tempo, unused prompt words…);
+    ``messages``: sentences for the user.
+    """
+
+    draft: Draft
+    bgm_path: Path
+    report: dict = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+
+def _scaled(on_progress: ProgressCallback | None, lo: float, hi: float) -> ProgressCallback:
+    return lambda done, total: report(on_progress, lo + (hi - lo) * done / max(total, 1e-9))
+
+
+def backing_tempo_bpm(video: VideoAnalysis, options: PromptOptions, mood: str) -> float:
+    """Tempo for the procedural track: the prompt's, else the mood's nudged (±15 %) so
+    the median shot lasts a whole number of beats."""
+    if options.tempo_bpm:
+        return float(options.tempo_bpm)
+    base = MOOD_TEMPO_BPM.get(mood, 100.0)
+    edges = [0.0, *video.cuts_s]
+    shots = sorted(b - a for a, b in zip(edges, edges[1:], strict=False) if b - a > 0.3)
+    if not shots:
+        return base
+    median_s = shots[len(shots) // 2]
+    best, best_err = base, 1.0
+    for k in range(1, 65):
+        bpm = 60.0 * k / median_s
+        if 0.85 * base <= bpm <= 1.15 * base and abs(bpm - base) / base < best_err:
+            best, best_err = bpm, abs(bpm - base) / base
+    return round(best, 3)
+
+
+def _mood(video: VideoAnalysis, options: PromptOptions) -> str:
+    if options.mood:
+        return options.mood
+    if video.motion > 0.05:
+        return "upbeat"
+    return "calm" if video.motion < 0.01 else "neutral"
+
+
+def _choose_music(
+    video: VideoAnalysis, options: PromptOptions, *, music_path, library_dir, work: Path,
+    cache_dir, on_progress: ProgressCallback, cancel: CancelToken | None,
+) -> tuple[MusicAnalysis, dict, list[str]]:
+    from musiccog.engine.music import analyze_music
+
+    def analyze(path) -> MusicAnalysis:  # noqa: ANN001 - str | Path
+        return analyze_music(path, cache_dir=cache_dir, cancel=cancel)
+
+    if music_path is not None:
+        music = analyze_music(music_path, cache_dir=cache_dir, on_progress=on_progress,
+                              cancel=cancel)
+        return music, {"source": "file", "path": str(music_path)}, \
+            [f"Music: {Path(music_path).name}."]
+    if library_dir is not None:
+        from musiccog.engine.library import rank_library
+
+        ranked = list(rank_library(library_dir, video, analyze))
+        if not ranked:
+            raise InputFileError(f"{library_dir}: no usable music files (wav, mp3, m4a, aac, "
+                                 "flac) in this folder. Add tracks or pass --music FILE.")
+        best = ranked[0]
+        music = best if isinstance(best, MusicAnalysis) else getattr(best, "music", None)
+        if music is None and isinstance(best, tuple):
+            music = next(x for x in best if isinstance(x, MusicAnalysis))
+        report(on_progress, 100.0)
+        return music, {"source": "library", "path": music.path, "candidates": len(ranked)}, \
+            [f"Music: {Path(music.path).name}, best fit of {len(ranked)} tracks in the library."]
+    from musiccog.engine.procedural import synthesize_backing
+
+    mood = _mood(video, options)
+    tempo = backing_tempo_bpm(video, options, mood)
+    seed = int(video.content_hash[:8], 16) if video.content_hash else 0
+    out = synthesize_backing(work / "backing.wav", duration_s=video.duration_s + 4.0,
+                             tempo_bpm=tempo, mood=mood, seed=seed)
+    report(on_progress, 50.0)
+    music = analyze_music(out, cache_dir=cache_dir, on_progress=_scaled(on_progress, 50, 100),
+                          cancel=cancel)
+    info = {"source": "procedural", "path": str(out), "mood": mood, "tempo_bpm": tempo,
+            "seed": seed}
+    return music, info, [f"Music: a procedural backing track ({mood}, {tempo:.0f} BPM) "
+                         "synthesised offline — not AI-generated."]
+
+
+def _work_dir(work_dir) -> Path:  # noqa: ANN001 - str | PathLike | None
+    if work_dir is None:
+        return Path(tempfile.mkdtemp(prefix="musiccog-sync-"))
+    path = Path(work_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _finish(
+    base: Draft, video: VideoAnalysis, *, music_path, library_dir, prompt: str, notes: list[str],
+    on_progress: ProgressCallback | None, cancel: CancelToken | None, work_dir, cache_dir,
+    timings: dict,
+) -> SyncResult:
+    from musiccog.engine.plan import bake_bgm, build_plan, plan_to_draft
+
+    options = parse_prompt(prompt)
+    work = _work_dir(work_dir)
+    t0 = time.perf_counter()
+    music, music_info, messages = _choose_music(
+        video, options, music_path=music_path, library_dir=library_dir, work=work,
+        cache_dir=cache_dir, on_progress=_scaled(on_progress, 40, 75), cancel=cancel)
+    timings["music_s"] = round(time.perf_counter() - t0, 3)
+    check_cancel(cancel)
+    t0 = time.perf_counter()
+    plan: SyncPlan = build_plan(video, music, options, timeline_start_s=0.0,
+                                timeline_duration_s=video.duration_s)
+    timings["plan_s"] = round(time.perf_counter() - t0, 3)
+    report(on_progress, 80.0)
+    t0 = time.perf_counter()
+    bgm_path = Path(bake_bgm(plan, work / "bgm.wav"))
+    timings["bake_s"] = round(time.perf_counter() - t0, 3)
+    check_cancel(cancel)
+    draft = plan_to_draft(plan, bgm_path=bgm_path, base=base, video=video)
+    cuts = len(video.cuts_s)
+    messages += [
+        f"Fitted {plan.duration_s:.1f} s of music at {music.tempo_bpm:.0f} BPM"
+        + (f", stretched ×{plan.stretch_ratio:.3f}" if abs(plan.stretch_ratio - 1) > 1e-4
+           else "") + ".",
+        f"Cuts on a beat (±50 ms): {plan.cut_share_before:.0%} as placed plainly → "
+        f"{plan.cut_share_after:.0%} aligned ({cuts} cuts).",
+    ]
+    if video.speech_s and options.duck:
+        messages.append(f"Music ducked by {options.duck_db:g} dB under "
+                        f"{len(video.speech_s)} speech region(s).")
+    messages += list(plan.notes) + notes
+    if options.unused_words:
+        messages.append("Not understood in the prompt (ignored): "
+                        + ", ".join(options.unused_words) + ".")
+    result_report = {
+        "video": {"path": video.path, "duration_s": video.duration_s, "fps": video.fps,
+                  "cuts_s": list(video.cuts_s), "speech_s": [list(s) for s in video.speech_s],
+                  "loudness_lufs": video.loudness_lufs, "motion": video.motion},
+        "music": {**music_info, "tempo_bpm": music.tempo_bpm, "duration_s": music.duration_s,
+                  "loudness_lufs": music.loudness_lufs,
+                  "has_natural_ending": music.has_natural_ending},
+        "tempo_bpm": music.tempo_bpm * plan.stretch_ratio,
+        "stretch_ratio": plan.stretch_ratio,
+        "gain_db": plan.gain_db,
+        "cut_share_before": plan.cut_share_before,
+        "cut_share_after": plan.cut_share_after,
+        "edits": len(plan.edits),
+        "unused_words": list(options.unused_words),
+        "notes": list(plan.notes) + notes,
+        "timings_s": timings,
+    }
+    report(on_progress, 100.0)
+    return SyncResult(draft=draft, bgm_path=bgm_path, report=result_report, messages=messages)
+
+
+def _check_music_inputs(music_path, library_dir) -> None:  # noqa: ANN001
+    if music_path is not None and library_dir is not None:
+        raise InputFileError("give either a music file or a library folder, not both.")
+    if music_path is not None:
+        check_media(music_path, "audio")
+    if library_dir is not None and not Path(library_dir).is_dir():
+        raise InputFileError(f"{library_dir}: not a folder. Pass the folder holding your music.")
+
+
+def base_draft_for_video(video: VideoAnalysis) -> Draft:
+    """A draft of one clip: its picture on a video track and its sound on an audio track."""
+    dur_ms = round(video.duration_s * 1000.0, 3)
+    name = Path(video.path).name
+
+    def seg() -> Segment:
+        return Segment(start_ms=0, duration_ms=dur_ms, source_in_ms=0,
+                       source=str(Path(video.path).resolve()), source_duration_ms=dur_ms,
+                       name=name)
+
+    tracks = [Track(track_type=TRACK_VIDEO, name="Video", segments=[seg()])]
+    if video.has_audio:
+        tracks.append(Track(track_type=TRACK_AUDIO, name="Audio", segments=[seg()]))
+    meta = DraftMeta(title=Path(video.path).stem, fps=video.fps or None,
+                     width=video.width or None, height=video.height or None)
+    return Draft(tracks=tracks, duration_ms=dur_ms, metadata=meta)
+
+
+def sync_video(
+    video_path: str | os.PathLike[str], *, music_path: str | os.PathLike[str] | None = None,
+    library_dir: str | os.PathLike[str] | None = None, prompt: str = "",
+    on_progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
+    work_dir: str | os.PathLike[str] | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> SyncResult:
+    """Fit music to one video file; returns the draft (video, audio, BGM, markers).
+
+    :param work_dir: where the fitted music WAV (and a procedural track) are written;
+        default a new temporary folder that is kept (the draft points at the WAV).
+    :param cache_dir: analysis cache folder (default: see :mod:`musiccog.engine.cache`).
+    :raises MediaCheckError: an input is missing, unsupported (4001), too large (4002)…
+    """
+    from musiccog.engine.video import analyze_video
+
+    check_media(video_path, "video")
+    _check_music_inputs(music_path, library_dir)
+    t0 = time.perf_counter()
+    video = analyze_video(video_path, cache_dir=cache_dir, on_progress=_scaled(on_progress, 0, 40),
+                          cancel=cancel)
+    timings = {"video_s": round(time.perf_counter() - t0, 3)}
+    return _finish(base_draft_for_video(video), video, music_path=music_path,
+                   library_dir=library_dir, prompt=prompt, notes=[], on_progress=on_progress,
+                   cancel=cancel, work_dir=work_dir, cache_dir=cache_dir, timings=timings)
+
+
+def sync_draft(
+    draft: Draft, *, music_path: str | os.PathLike[str] | None = None,
+    library_dir: str | os.PathLike[str] | None = None, prompt: str = "",
+    on_progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
+    work_dir: str | os.PathLike[str] | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> SyncResult:
+    """Fit music to a host timeline; existing tracks are kept unchanged, BGM + markers added.
+
+    Cuts are the video track's segment boundaries plus shot cuts inside each segment's
+    media; speech comes from the audio tracks' media (see :mod:`.video.timeline`).
+    """
+    from musiccog.engine.video.timeline import analyze_timeline
+
+    if draft.end_ms <= 0:
+        raise InputFileError("the timeline is empty (zero length): add clips, then sync.")
+    _check_music_inputs(music_path, library_dir)
+    t0 = time.perf_counter()
+    video, notes = analyze_timeline(draft, cache_dir=cache_dir,
+                                    on_progress=_scaled(on_progress, 0, 40), cancel=cancel)
+    timings = {"video_s": round(time.perf_counter() - t0, 3)}
+    return _finish(draft, video, music_path=music_path, library_dir=library_dir, prompt=prompt,
+                   notes=notes, on_progress=on_progress, cancel=cancel, work_dir=work_dir,
+                   cache_dir=cache_dir, timings=timings)
