@@ -91,6 +91,7 @@ class PanelLayout(QWidget):
         self.timeline_summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.timeline_view = TimelineView(timeline)
         self.beat_label = QLabel(timeline)
+        self.beat_label.setWordWrap(True)
         self.beat_label.setStyleSheet("color: #555;")
         tl_layout.addWidget(self.timeline_summary)
         tl_layout.addWidget(self.timeline_view)

@@ -93,8 +93,9 @@ def describe_error(exc: BaseException) -> PanelMessage:
     """The short message and action for ``exc`` (any exception a job raised).
 
     Protocol codes (``exc.code``): 1001 token, 1002 session, 2001 no credits,
-    4001 unsupported file, 4002 too large, 400 client id, 402 plan, 429 busy;
-    5xx and network failures carry code 0 or their HTTP status.
+    4001 unsupported file, 4002 too large, 400 client id, 402 plan, 429 busy,
+    5001 engine missing, 5002 render failed; 5xx and network failures carry
+    code 0 or their HTTP status.
     """
     detail = str(exc)
     if isinstance(exc, Cancelled):
@@ -139,7 +140,18 @@ def describe_error(exc: BaseException) -> PanelMessage:
             f"{what} could not be renewed. Reconnect to start a fresh session.",
             detail, "reconnect", "Reconnect", "", code,
         )
-    if code >= 500 or _looks_like_network(exc):
+    if code == 5001:
+        return PanelMessage(
+            "The music engine isn't installed where the work runs. Switch to another backend, "
+            "or install 'ai-music-cog[engine]' there.",
+            detail, "none", "", "", code,
+        )
+    if code == 5002:
+        return PanelMessage(
+            "The render failed. Check that the timeline's media files still exist, then export "
+            "again.", detail, "retry", "Export again", "", code,
+        )
+    if 500 <= code < 600 or _looks_like_network(exc):
         return PanelMessage(
             "Can't reach the backend right now. Check the connection and try again, "
             "or switch to the local backend.",

@@ -5,7 +5,7 @@ gain (ducking) curve.  This module turns a draft into plain numbers; the Qt
 widget (:mod:`musiccog.panel.timeline_view`) only maps them to pixels.
 
 Sources in the draft (``docs/draft-format.md``): cuts are timeline markers
-named ``"cut"`` (else the joins between video segments); beats are markers
+named ``"cut"`` (else the starts of video segments after 0); beats are markers
 named ``"beat"``/``"downbeat"`` on the timeline or inside the BGM segment
 (media time, mapped through ``i`` and ``sp``); the gain curve is the BGM
 segment's ``v`` × ``vk`` keys × its ``fi``/``fo`` fades.  All times are ms on
@@ -149,7 +149,7 @@ def picture_from_draft(draft: Draft) -> TimelinePicture:
         lanes.append(Lane(f"{number}. {summarize_track(track)}", kind, spans))
         if kind == "video":
             for seg in track.segments:
-                video_joins.update((float(seg.start_ms), float(seg.end_ms)))
+                video_joins.add(float(seg.start_ms))
         if kind == "bgm":
             for seg in sorted(track.segments, key=lambda s: s.start_ms):
                 curves.append(tuple(_segment_curve(seg)))

@@ -25,8 +25,8 @@ _LANE_COLOURS = {
     "other": QColor("#777777"),
 }
 _CUT = QColor("#d9534f")
-_BEAT = QColor("#9bd49f")
-_DOWNBEAT = QColor("#1f7a35")
+_BEAT = QColor("#43a047")
+_DOWNBEAT = QColor("#1b5e20")
 _CURVE = QColor("#f0ad4e")
 _MARGIN_LEFT = 8
 _RULER_H = 16
@@ -54,6 +54,7 @@ class TimelineView(QWidget):
     def set_picture(self, picture: TimelinePicture | None) -> None:
         """Show ``picture`` (None clears the view)."""
         self._picture = picture
+        self.setMinimumHeight(self.sizeHint().height())
         self.updateGeometry()
         self.update()
 
@@ -98,7 +99,7 @@ class TimelineView(QWidget):
             colour = _LANE_COLOURS.get(lane.kind, _LANE_COLOURS["other"])
             for start, end, name in lane.spans:
                 box = QRectF(x_of(start), top + 2, max(1.0, x_of(end) - x_of(start)), h - 4)
-                painter.fillRect(box, colour.lighter(150) if lane.kind == "bgm" else colour)
+                painter.fillRect(box, QColor("#d7eedc") if lane.kind == "bgm" else colour)
                 if box.width() > 30 and lane.kind != "bgm":
                     painter.setPen(QColor("white"))
                     painter.drawText(box.adjusted(3, 0, -2, 0),
