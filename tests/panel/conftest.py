@@ -38,3 +38,15 @@ def artifacts_dir() -> Path:
     """``test-artifacts/panel/`` (git-ignored): screenshots of the panel's states."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def _interim_router(monkeypatch):
+    """TEMPORARY until musiccog.session lands: route everything to chat."""
+    try:
+        import musiccog.session  # noqa: F401
+    except ImportError:
+        from musiccog.panel import actions
+
+        monkeypatch.setattr(actions, "prompt_intent",
+                            lambda text, files: "export" if text == "export" else "chat")

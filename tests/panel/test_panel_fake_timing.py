@@ -9,24 +9,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
-
 from musiccog.backend.base import ChatEvent
 from musiccog.panel import MusicCogPanel
 from musiccog.panel.worker import running_jobs
 from tests.panel.fake_session import FakeBackend, FakeSession
-
-
-@pytest.fixture(autouse=True)
-def _interim_router(monkeypatch):
-    """TEMPORARY until musiccog.session lands: route everything to chat."""
-    try:
-        import musiccog.session  # noqa: F401
-    except ImportError:
-        from musiccog.panel import actions
-
-        monkeypatch.setattr(actions, "prompt_intent",
-                            lambda text, files: "export" if text == "export" else "chat")
 
 
 def _panel(qtbot, session: FakeSession, tmp_path: Path, **options) -> MusicCogPanel:
