@@ -44,7 +44,7 @@ def artifacts_dir() -> Path:
 def _interim_router(monkeypatch):
     """TEMPORARY until musiccog.session lands: route everything to chat."""
     try:
-        import musiccog.session  # noqa: F401
+        from musiccog.session import route_intent  # noqa: F401
     except ImportError:
         from musiccog.panel import actions
 

@@ -8,6 +8,7 @@ and talks to the backend only through ``musiccog.session.Session`` and the
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ __all__ = [
     "connect",
     "default_session_factory",
     "export",
+    "new_export_path",
     "prompt_intent",
     "refresh",
     "run_prompt",
@@ -176,6 +178,17 @@ def refresh(ctx: Ctx, session: Any) -> TurnResult:
     backend = _backend(session)
     ctx.cancel.raise_if_cancelled()
     return TurnResult("status", _draft(backend), _credits(backend))
+
+
+def new_export_path(export_dir: Path) -> Path:
+    """``export_dir/musiccog-YYYYmmdd-HHMMSS.mp4``, numbered when that name is taken."""
+    stem = f"musiccog-{time.strftime('%Y%m%d-%H%M%S')}"
+    path = export_dir / f"{stem}.mp4"
+    number = 2
+    while path.exists():
+        path = export_dir / f"{stem}-{number}.mp4"
+        number += 1
+    return path
 
 
 def export(ctx: Ctx, session: Any, dest: Path) -> Path:

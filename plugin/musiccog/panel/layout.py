@@ -8,6 +8,8 @@ suggested prompts, the prompt box and the export bar.  Narrow enough for a dock.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from musiccog.backend.base import Credits
 from musiccog.panel.flow_layout import FlowLayout
 from musiccog.panel.messages import SUGGESTED_PROMPTS
 from musiccog.panel.picture import TimelinePicture, cuts_on_beat
@@ -163,6 +166,22 @@ class PanelLayout(QWidget):
         index = combo.findData(choice)
         combo.setCurrentIndex(max(index, 0))
         combo.blockSignals(False)
+
+    def show_files(self, paths: list[Path]) -> None:
+        """List the attached files (or say how to attach some)."""
+        names = ", ".join(p.name for p in paths)
+        self.files_label.setText(f"Attached: {names} (sent with your next message)"
+                                 if names else "No files attached (drop media here)")
+        self.clear_files_button.setVisible(bool(paths))
+
+    def show_credits(self, credits: Credits | None) -> None:
+        """Show the cloud credit balance (hidden for backends without credits)."""
+        if credits is None:
+            self.credits_label.hide()
+            return
+        self.credits_label.setText(f"Credits: {credits.available:g} available")
+        self.credits_label.setToolTip(f"{credits.frozen:g} reserved, {credits.total:g} in all")
+        self.credits_label.show()
 
     def show_picture(self, picture: TimelinePicture) -> None:
         """Show the tracks (one summary line each) and the beats/cuts/ducking picture."""

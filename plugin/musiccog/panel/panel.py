@@ -26,8 +26,9 @@ from musiccog.panel.files import check_files, dialog_filter
 from musiccog.panel.layout import PanelLayout
 from musiccog.panel.messages import STILL_WORKING, PanelMessage, describe_error
 from musiccog.panel.picture import picture_from_draft
+from musiccog.panel.runner import JobRunner
 from musiccog.panel.settings import load_backend_choice, save_backend_choice, valid_choice
-from musiccog.panel.worker import Job, JobContext
+from musiccog.panel.worker import JobContext
 
 __all__ = ["MusicCogPanel"]
 
@@ -83,13 +84,9 @@ class MusicCogPanel(PanelLayout):
         self.draft: Draft | None = None
         self.files: list[Path] = []
         self.state = "connecting"
-        self._job: Job | None = None
-        self._job_ok = False
         self._last_request: tuple[str, str, tuple[Path, ...]] | None = None
         self._last_still_working = 0.0
-        self._silence = QTimer(self)
-        self._silence.setInterval(max(1, int(still_working_ms)))
-        self._silence.timeout.connect(self._on_silence)
+        self.runner = JobRunner(self, silence_ms=still_working_ms)
         self._wire()
         self.set_choice_in_combo(self.choice)
         if self.bridge is not None:
@@ -114,12 +111,18 @@ class MusicCogPanel(PanelLayout):
         self.backend_combo.activated.connect(self._on_combo)
         for button in self.suggestion_buttons:
             button.clicked.connect(self._on_suggestion)
+        self.runner.event.connect(self._on_event)
+        self.runner.progress.connect(self._on_progress)
+        self.runner.succeeded.connect(self._on_succeeded)
+        self.runner.failed.connect(self._on_failed)
+        self.runner.ended.connect(self._on_ended)
+        self.runner.silent.connect(self._on_silence)
 
     # -- state ----------------------------------------------------------------
     @property
     def busy(self) -> bool:
         """True while a job runs."""
-        return self._job is not None
+        return self.runner.busy
 
     def _set_state(self, state: str) -> None:
         self.state = state
@@ -142,9 +145,7 @@ class MusicCogPanel(PanelLayout):
     # -- connection -------------------------------------------------------------
     def connect_backend(self, choice: str | None = None) -> None:
         """(Re)connect to ``choice`` (default: the current one) on a worker."""
-        if self._job is not None:
-            self._job.stop()
-            self._job = None
+        self.runner.stop()
         if choice:
             self.choice = choice
         old, self.session = self.session, None
@@ -156,7 +157,7 @@ class MusicCogPanel(PanelLayout):
                 actions._close(old)
             return actions.connect(ctx, self._factory, self.choice)
 
-        self._start("connect", work)
+        self.runner.start("connect", work, watch_silence=False)
 
     def set_backend_choice(self, choice: str) -> bool:
         """Use and remember ``choice`` ("local", "cloud" or a server URL); reconnects."""
@@ -192,13 +193,13 @@ class MusicCogPanel(PanelLayout):
         for item in checked:
             if item.path not in self.files:
                 self.files.append(item.path)
-        self._show_files()
+        self.show_files(self.files)
         return True
 
     def clear_files(self) -> None:
         """Detach every attached file."""
         self.files.clear()
-        self._show_files()
+        self.show_files(self.files)
 
     def choose_files(self) -> None:
         """Pick files with the system dialog."""
@@ -206,12 +207,6 @@ class MusicCogPanel(PanelLayout):
                                                 dialog_filter())
         if names:
             self.add_files(names)
-
-    def _show_files(self) -> None:
-        names = ", ".join(p.name for p in self.files)
-        self.files_label.setText(f"Attached: {names} (sent with your next message)"
-                                 if names else "No files attached (drop media here)")
-        self.clear_files_button.setVisible(bool(self.files))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
@@ -266,51 +261,28 @@ class MusicCogPanel(PanelLayout):
         """Render the session's timeline to an MP4 (default: a new file in ``export_dir``)."""
         if self.state != "ready":
             return False
-        target = Path(dest) if dest else self._export_path()
+        target = Path(dest) if dest else actions.new_export_path(self.export_dir)
         self._last_request = ("export", str(target), ())
         self.export_bar.set_running()
         session = self.session
         self._start("export", lambda ctx: actions.export(ctx, session, target))
         return True
 
-    def _export_path(self) -> Path:
-        stem = f"musiccog-{time.strftime('%Y%m%d-%H%M%S')}"
-        path = self.export_dir / f"{stem}.mp4"
-        number = 2
-        while path.exists():
-            path = self.export_dir / f"{stem}-{number}.mp4"
-            number += 1
-        return path
-
     # -- jobs -----------------------------------------------------------------------
     def _start(self, name: str, fn: Callable[[JobContext], Any]) -> None:
-        job = Job(name, fn)
-        job.event.connect(self._on_event)
-        job.progress.connect(self._on_job_progress)
-        job.succeeded.connect(self._on_succeeded)
-        job.failed.connect(self._on_failed)
-        job.ended.connect(self._on_ended)
-        self._job = job
-        self._job_ok = False
-        if name != "connect":
-            self.error_banner.clear()
-            self._set_state("busy")
-            self._silence.start()
-        job.start_job()
+        self.error_banner.clear()
+        self._set_state("busy")
+        self.runner.start(name, fn)
 
     def cancel_job(self) -> None:
         """Ask the running job to stop (returns at once; the job ends on its own)."""
-        if self._job is not None:
-            self._job.cancel_token.cancel()
+        if self.runner.busy:
+            self.runner.cancel()
             self.status_label.setText("Stopping…")
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Cancel the running job, wait for its thread, close the session; True if clean."""
-        self._silence.stop()
-        clean = True
-        if self._job is not None:
-            clean = self._job.stop(timeout_ms)
-            self._job = None
+        clean = self.runner.stop(timeout_ms)
         if self.session is not None:
             actions._close(self.session)
             self.session = None
@@ -320,8 +292,8 @@ class MusicCogPanel(PanelLayout):
         self.shutdown()
         super().closeEvent(event)
 
-    def _on_event(self, job: Job, event: object) -> None:
-        if job is not self._job or not isinstance(event, ChatEvent):
+    def _on_event(self, event: object) -> None:
+        if not isinstance(event, ChatEvent):
             return
         if event.kind == "text" and event.text:
             self.transcript.stream(event.text)
@@ -336,20 +308,16 @@ class MusicCogPanel(PanelLayout):
             if isinstance(percent, int | float):
                 self._on_progress("work", float(percent), 100.0)
             return
-        self._silence.start()  # restart the silence count
+        self.runner.touch()
 
     def _on_silence(self) -> None:
         self._still_working(STILL_WORKING)
 
     def _still_working(self, text: str) -> None:
         now = time.monotonic()
-        if now - self._last_still_working >= self._silence.interval() / 2000.0:
+        if now - self._last_still_working >= self.runner.silence_ms / 2000.0:
             self.transcript.add("status", text)
             self._last_still_working = now
-
-    def _on_job_progress(self, job: Job, channel: str, done: float, total: float) -> None:
-        if job is self._job:
-            self._on_progress(channel, done, total)
 
     def _on_progress(self, channel: str, done: float, total: float) -> None:
         value = int(round(100 * done / total)) if total else 0
@@ -362,11 +330,7 @@ class MusicCogPanel(PanelLayout):
             self.work_bar.setValue(value)
             self.work_bar.show()
 
-    def _on_succeeded(self, job: Job, result: object) -> None:
-        if job is not self._job:
-            return
-        self._job_ok = True
-        name = job.name
+    def _on_succeeded(self, name: str, result: object) -> None:
         if name == "connect" and isinstance(result, actions.Connected):
             self.session = result.session
             self.backend_kind = result.kind
@@ -393,8 +357,8 @@ class MusicCogPanel(PanelLayout):
         if report is not None:
             self.transcript.add("changed", f"Added to the {self.host} timeline: {report}")
 
-    def _on_failed(self, job: Job, exc: object) -> None:
-        if job is not self._job or not isinstance(exc, BaseException):
+    def _on_failed(self, name: str, exc: object) -> None:
+        if not isinstance(exc, BaseException):
             return
         message = describe_error(exc)
         if message.is_cancel:
@@ -403,17 +367,13 @@ class MusicCogPanel(PanelLayout):
             self.show_error(message)
             self.transcript.add("error", message.text)
 
-    def _on_ended(self, job: Job) -> None:
-        if job is not self._job:
-            return
-        self._job = None
-        self._silence.stop()
+    def _on_ended(self, name: str, ok: bool) -> None:
         self.upload_bar.hide()
         self.work_bar.hide()
-        if job.name == "export" and self.export_bar.path is None:
+        if name == "export" and self.export_bar.path is None:
             self.export_bar.set_idle()
         self._set_state("ready" if self.session is not None else "offline")
-        self.job_done.emit(job.name, self._job_ok)
+        self.job_done.emit(name, ok)
 
     # -- views ------------------------------------------------------------------------
     def set_draft(self, draft: Draft) -> None:
@@ -424,12 +384,7 @@ class MusicCogPanel(PanelLayout):
 
     def _show_credits(self, credits: Credits | None) -> None:
         self.credits = credits
-        if credits is None:
-            self.credits_label.hide()
-            return
-        self.credits_label.setText(f"Credits: {credits.available:g} available")
-        self.credits_label.setToolTip(f"{credits.frozen:g} reserved, {credits.total:g} in all")
-        self.credits_label.show()
+        self.show_credits(credits)
 
     def show_error(self, error: BaseException | PanelMessage) -> PanelMessage:
         """Show ``error`` in the banner as a short message with its action."""
