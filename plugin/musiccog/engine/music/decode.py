@@ -1,0 +1,120 @@
+"""Decode any supported audio file to float32 PCM through the FFmpeg binary.
+
+FFmpeg (from imageio-ffmpeg) reads wav, mp3, m4a, aac and flac alike and
+resamples on the way, writing raw little-endian float32 to a pipe that is read
+in fixed-size chunks; the only buffer that grows is the decoded signal itself
+(88 kB per second of audio per channel at 22 050 Hz).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from musiccog.engine.ffmpeg import FFmpegError, open_pipe
+from musiccog.engine.media_check import (
+    EmptyMediaError,
+    UnreadableMediaError,
+    check_media,
+)
+from musiccog.jobs import CancelToken, ProgressCallback, check_cancel, report
+
+#: Sample rate of the analysis signal (Hz).
+ANALYSIS_RATE_HZ = 22050
+#: Bytes read from FFmpeg's pipe at a time (about 3 s of stereo float32 at 22 050 Hz).
+CHUNK_BYTES = 1 << 19
+#: Shortest music the analysis accepts, in seconds.
+MIN_DURATION_S = 2.0
+
+
+class AudioTooShortError(EmptyMediaError):
+    """4004: the audio is shorter than :data:`MIN_DURATION_S`, too short to hold a beat."""
+
+
+@dataclass(frozen=True)
+class DecodedAudio:
+    """A decoded file: ``samples`` is float32 with shape ``(n, channels)``, channels 1 or 2.
+
+    ``source_rate_hz``: the file's own sample rate (None when FFmpeg did not say).
+    """
+
+    samples: np.ndarray
+    rate_hz: int
+    source_rate_hz: int | None
+
+    @property
+    def duration_s(self) -> float:
+        return self.samples.shape[0] / self.rate_hz
+
+    def mono(self) -> np.ndarray:
+        """The channel mean as a contiguous float32 vector."""
+        if self.samples.shape[1] == 1:
+            return np.ascontiguousarray(self.samples[:, 0])
+        return self.samples.mean(axis=1, dtype=np.float32)
+
+
+def decode_audio(
+    path: str | os.PathLike[str],
+    *,
+    rate_hz: int = ANALYSIS_RATE_HZ,
+    on_progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+    min_duration_s: float = MIN_DURATION_S,
+) -> DecodedAudio:
+    """Check and decode an audio file to float32 at ``rate_hz`` (mono, or stereo if the file is).
+
+    :param on_progress: called with (percent decoded, 100) as the pipe is read.
+    :raises musiccog.engine.media_check.MediaCheckError: missing, unsupported (4001),
+        too large (4002), unreadable (4003) or empty (4004) file.
+    :raises AudioTooShortError: less than ``min_duration_s`` of audio.
+    :raises musiccog.jobs.Cancelled: ``cancel`` was set.
+    """
+    file = Path(path)
+    info = check_media(file, "audio")
+    channels = 2 if (info.audio_channels or 1) >= 2 else 1
+    args = ["-i", str(file), "-map", "0:a:0", "-vn", "-sn", "-dn",
+            "-ac", str(channels), "-ar", str(rate_hz), "-f", "f32le", "pipe:1"]
+    frame_bytes = 4 * channels
+    expected_frames = int((info.duration_s or 0.0) * rate_hz)
+    chunks: list[np.ndarray] = []
+    got_frames = 0
+    leftover = b""
+    try:
+        with open_pipe(args, cancel=cancel, what=f"decoding {file.name}") as run:
+            while True:
+                check_cancel(cancel)
+                raw = run.read(CHUNK_BYTES)
+                if not raw:
+                    break
+                raw = leftover + raw
+                usable = len(raw) - len(raw) % frame_bytes
+                leftover = raw[usable:]
+                block = np.frombuffer(raw[:usable], dtype="<f4").reshape(-1, channels)
+                chunks.append(block)
+                got_frames += block.shape[0]
+                if expected_frames:
+                    report(on_progress, min(99.0, 100.0 * got_frames / expected_frames))
+    except FFmpegError as exc:
+        raise UnreadableMediaError(
+            f"{file.name}: FFmpeg cannot decode this audio (error 4003). "
+            "Check that the file plays, or convert it to WAV or FLAC.\n"
+            f"{exc.stderr_tail}",
+            path=file,
+        ) from None
+    if got_frames == 0:
+        raise EmptyMediaError(f"{file.name}: no audio samples could be decoded (error 4004). "
+                              "Export the music again from your editor.", path=file)
+    samples = np.concatenate(chunks).astype(np.float32, copy=False)
+    np.nan_to_num(samples, copy=False, nan=0.0, posinf=1.0, neginf=-1.0)
+    decoded = DecodedAudio(samples, rate_hz, info.audio_rate_hz)
+    if decoded.duration_s < min_duration_s:
+        raise AudioTooShortError(
+            f"{file.name}: only {decoded.duration_s:.2f} s of audio; music needs at least "
+            f"{min_duration_s:g} s to find a beat (error 4004). Use a longer track.",
+            path=file,
+        )
+    report(on_progress, 100.0)
+    return decoded
