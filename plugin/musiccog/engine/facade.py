@@ -40,13 +40,17 @@ class SyncResult:
     ``draft``: the timeline with a BGM track and markers added; ``bgm_path``: WAV of
     the fitted music (edits baked in, unity gain; fades/ducking are in the draft);
     ``report``: numbers (cut alignment before/after, tempo, unused prompt words…);
-    ``messages``: sentences for the user.
+    ``messages``: sentences for the user.  Extras beyond the contract, for plots and
+    tests: ``plan`` (the planner's decision) and ``video`` (the picture's analysis,
+    in timeline seconds).
     """
 
     draft: Draft
     bgm_path: Path
     report: dict = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
+    plan: SyncPlan | None = None
+    video: VideoAnalysis | None = None
 
 
 def _scaled(on_progress: ProgressCallback | None, lo: float, hi: float) -> ProgressCallback:
@@ -153,7 +157,8 @@ def _finish(
     timings["plan_s"] = round(time.perf_counter() - t0, 3)
     report(on_progress, 80.0)
     t0 = time.perf_counter()
-    bgm_path = Path(bake_bgm(plan, work / "bgm.wav"))
+    bgm_path = Path(bake_bgm(plan, work / "bgm.wav", cancel=cancel,
+                             on_progress=_scaled(on_progress, 80, 99)))
     timings["bake_s"] = round(time.perf_counter() - t0, 3)
     check_cancel(cancel)
     draft = plan_to_draft(plan, bgm_path=bgm_path, base=base, video=video)
@@ -190,7 +195,8 @@ def _finish(
         "timings_s": timings,
     }
     report(on_progress, 100.0)
-    return SyncResult(draft=draft, bgm_path=bgm_path, report=result_report, messages=messages)
+    return SyncResult(draft=draft, bgm_path=bgm_path, report=result_report, messages=messages,
+                      plan=plan, video=video)
 
 
 def _check_music_inputs(music_path, library_dir) -> None:  # noqa: ANN001

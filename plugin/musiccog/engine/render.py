@@ -310,3 +310,47 @@ def render_draft(draft: Draft, out_path: str | os.PathLike[str], *,
                    on_progress=lambda d, t: report(on_progress, 30.0 + 0.7 * d / t * 100.0))
         os.replace(tmp_out, out)
     return out
+
+
+def _decode_mono(path: Path, duration_s: float) -> np.ndarray:
+    args = ["-i", str(path), "-map", "0:a:0", "-vn", "-ac", "1", "-ar", "16000",
+            "-t", f"{duration_s:.6f}", "-f", "f32le", "pipe:1"]
+    with open_pipe(args, what=f"decoding {path.name}") as run:
+        data = run.read(int(duration_s * 16000 + 16000) * 4)
+    return np.frombuffer(data[: len(data) // 4 * 4], dtype="<f4")
+
+
+def added_audio_levels_db(rendered: Path, original: Path | None, speech_s, *,  # noqa: ANN001
+                          duration_s: float) -> dict[str, float | None]:
+    """Level (dBFS RMS) of what a render added to the original sound, under speech and elsewhere.
+
+    Decodes both files' audio (16 kHz mono) and subtracts the original from the render,
+    which leaves the music (plus a little AAC coding noise).  ``speech_s`` are
+    ``(start_s, end_s)`` intervals; the first/last 2 s (fades) count as neither.
+    Keys ``under_speech_db``, ``elsewhere_db``, ``duck_db`` (their difference).
+    """
+    mix = _decode_mono(rendered, duration_s)
+    if original is not None:
+        orig = _decode_mono(original, duration_s)
+        n = min(mix.size, orig.size)
+        added = mix[:n] - orig[:n]
+    else:
+        added = mix
+    t = np.arange(added.size) / 16000.0
+    in_speech = np.zeros(added.size, dtype=bool)
+    for a, b in speech_s:
+        in_speech |= (t >= a + 0.5) & (t < b - 0.3)  # leave out the duck ramps
+    near_speech = np.zeros(added.size, dtype=bool)
+    for a, b in speech_s:
+        near_speech |= (t >= a - 1.0) & (t < b + 1.0)
+    body = (t >= 2.0) & (t < duration_s - 2.0)
+
+    def level(mask: np.ndarray) -> float | None:
+        if mask.sum() < 1600:
+            return None
+        return round(10 * float(np.log10(np.mean(added[mask].astype(np.float64) ** 2) + 1e-12)),
+                     2)
+
+    under, elsewhere = level(in_speech & body), level(~near_speech & body)
+    duck = None if under is None or elsewhere is None else round(elsewhere - under, 2)
+    return {"under_speech_db": under, "elsewhere_db": elsewhere, "duck_db": duck}
