@@ -20,6 +20,7 @@ from musiccog.errors import MusicCogError
 #: Sub-command modules, in the order ``--help`` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
     "musiccog.cli.cmd_timeline",
+    "musiccog.cli.cmd_engine",
     "musiccog.cli.cmd_resolve",
     "musiccog.cli.cmd_panel",
 )
