@@ -1,0 +1,214 @@
+"""Benchmark of the offline engine on a 2-minute 1080p30 H.264 clip and a 3-minute song.
+
+Prints, measured in the same run on this machine:
+
+- cut detection throughput (frames/s) against a bare FFmpeg decode of the same
+  file (``ffmpeg -i clip -an -f null -``), and their ratio (goal ≥ 0.8);
+- music analysis time per minute of audio: first run (cold cache, in a process
+  where numba is already compiled) and cached (goal ≤ 1 s per minute);
+- the whole ``musiccog sync --music song`` with stream copy, as a fresh process:
+  cold (empty analysis cache) and warm (goal ≤ 15 s);
+- peak memory (max RSS) of this process and of the largest child process
+  (``resource.getrusage``); with ``--large``, a ~500 MB clip is made and synced
+  too (goal ≤ 1 GB).
+
+Run: ``.venv/bin/python bench/bench_engine.py [--work DIR] [--large]``.  Generated
+media are kept in ``--work`` (default ``/tmp/musiccog-bench``) and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from musiccog.engine.ffmpeg import ffmpeg_exe, probe
+from musiccog.engine.video.cuts import detect_cuts
+from musiccog.engine.video.scan import scan_frames
+
+SOURCES = ("testsrc2", "smptebars", "mandelbrot", "rgbtestsrc", "testsrc", "yuvtestsrc")
+
+
+def make_clip(path: Path, *, seconds: float, bitrate: str | None, seed: int = 1) -> list[float]:
+    """A 1080p30 H.264 + AAC clip of shots 1.5–6 s long; returns the true cut times."""
+    rng = random.Random(seed)
+    frames_left, shots = round(seconds * 30), []
+    while frames_left > 0:
+        n = min(frames_left, rng.randint(45, 180))
+        shots.append(n)
+        frames_left -= n
+    parts, labels, cuts, acc = [], [], [], 0
+    for i, n in enumerate(shots):
+        parts.append(f"{SOURCES[i % len(SOURCES)]}=s=1920x1080:r=30,trim=end_frame={n},"
+                     f"setpts=PTS-STARTPTS,format=yuv420p[v{i}]")
+        labels.append(f"[v{i}]")
+        if i:
+            cuts.append(acc / 30)
+        acc += n
+    graph = ";".join(parts) + ";" + "".join(labels) + f"concat=n={len(labels)}:v=1:a=0[v]"
+    rate = (["-b:v", bitrate, "-maxrate", bitrate, "-bufsize", bitrate] if bitrate
+            else ["-crf", "23"])
+    if not path.exists():
+        tmp = path.with_suffix(".tmp.mp4")
+        subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+                        "-filter_complex", graph, "-f", "lavfi", "-i",
+                        f"sine=frequency=220:sample_rate=48000:d={seconds}",
+                        "-map", "[v]", "-map", "0:a", "-c:v", "libx264", "-preset", "veryfast",
+                        *rate, "-g", "60", "-pix_fmt", "yuv420p", "-c:a", "aac", "-t",
+                        str(seconds), str(tmp)], check=True)
+        tmp.replace(path)
+    return cuts
+
+
+def make_song(path: Path, seconds: float) -> str:
+    """A 3-minute song: the procedural backing track when that module exists, else a mix."""
+    if path.exists():
+        return "reused"
+    try:
+        from musiccog.engine.procedural import synthesize_backing
+
+        synthesize_backing(path, duration_s=seconds, tempo_bpm=118.0, mood="upbeat", seed=3)
+        return "procedural backing track"
+    except ImportError:
+        import soundfile
+
+        sr = 44100
+        t = np.arange(int(seconds * sr)) / sr
+        beat = 60 / 118
+        phase = (t % beat) / beat
+        kick = np.sin(2 * np.pi * 60 * t) * np.exp(-phase * 12)
+        chord = sum(np.sin(2 * np.pi * f * t) for f in (220, 277.2, 329.6)) * 0.1
+        soundfile.write(path, (0.4 * kick + chord).astype(np.float32), sr)
+        return "click + chord mix"
+
+
+def timed(func):  # noqa: ANN001, ANN201
+    t0 = time.perf_counter()
+    value = func()
+    return time.perf_counter() - t0, value
+
+
+def bare_decode_s(clip: Path) -> float:
+    return timed(lambda: subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(clip), "-an", "-sn",
+         "-f", "null", "-"], check=True))[0]
+
+
+_WRAPPER = (
+    "import resource, sys\n"
+    "from musiccog.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+    "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+    "print(f'MAXRSS {me:.0f} {kids:.0f}', file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
+def run_cli_sync(clip: Path, song: Path, out: Path, cache: Path) -> tuple[float, float, float]:
+    """Run ``musiccog sync`` in a fresh process: (wall s, its max RSS MB, largest FFmpeg MB)."""
+    env = {**os.environ, "MUSICCOG_CACHE_DIR": str(cache)}
+    cmd = [sys.executable, "-c", _WRAPPER, "sync", str(clip), "--music", str(song),
+           "-o", str(out), "--force"]
+    seconds, proc = timed(lambda: subprocess.run(cmd, env=env, capture_output=True, text=True))
+    if proc.returncode != 0:
+        print(proc.stdout, proc.stderr)
+        raise SystemExit("musiccog sync failed")
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("MAXRSS"))
+    _, me, kids = line.split()
+    return seconds, float(me), float(kids)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "musiccog-bench"))
+    parser.add_argument("--large", action="store_true", help="also sync a ~500 MB clip")
+    args = parser.parse_args()
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+
+    clip, song = work / "clip_2min_1080p30.mp4", work / "song_3min.wav"
+    t_make, cuts_true = timed(lambda: make_clip(clip, seconds=120, bitrate=None))
+    how = make_song(song, 180)
+    info = probe(clip)
+    print(f"clip: {clip.stat().st_size / 1e6:.0f} MB, {info.width}x{info.height} "
+          f"{float(info.fps):g} fps, {info.duration_s} s, {len(cuts_true)} cuts "
+          f"(made/reused in {t_make:.1f} s); song: {how}")
+
+    # 1. cut detection vs bare decode, interleaved, best of 2 each
+    n_frames = round(info.duration_s * 30)
+    bare, ours, scan = [], [], None
+    for _ in range(2):
+        bare.append(bare_decode_s(clip))
+        seconds, scan = timed(lambda: scan_frames(clip))
+        cut_idx = detect_cuts(scan.diffs)
+        ours.append(seconds)
+    found = scan.times_s[cut_idx]
+    exact = sum(1 for c in cuts_true if np.min(np.abs(found - c)) < 1 / 60)
+    print(f"bare FFmpeg decode: {n_frames / min(bare):.0f} fps ({min(bare):.2f} s); "
+          f"cut detection: {n_frames / min(ours):.0f} fps ({min(ours):.2f} s); "
+          f"ratio {min(bare) / min(ours):.2f} (goal >= 0.8); "
+          f"cuts found {len(found)}/{len(cuts_true)}, frame-exact {exact}")
+
+    # 2. music analysis
+    try:
+        from musiccog.engine.music import analyze_music
+    except ImportError:
+        analyze_music = None
+    if analyze_music is not None:
+        with tempfile.TemporaryDirectory() as cache:
+            warmup = work / "warmup.wav"
+            if not warmup.exists():
+                import soundfile
+
+                soundfile.write(warmup, np.zeros(44100 * 5, np.float32), 44100)
+            try:
+                analyze_music(warmup, cache_dir=cache)  # numba compile, not timed
+            except Exception:  # noqa: BLE001 - silence may be refused; only the compile matters
+                pass
+            first, music = timed(lambda: analyze_music(song, cache_dir=cache))
+            cached, _ = timed(lambda: analyze_music(song, cache_dir=cache))
+        minutes = music.duration_s / 60
+        print(f"music analysis: {first / minutes:.2f} s per minute uncached (numba warm), "
+              f"{cached / minutes:.3f} s per minute cached (goal <= 1 s); "
+              f"tempo {music.tempo_bpm:.1f} BPM")
+
+    # 3. whole musiccog sync (fresh process, stream copy)
+    with tempfile.TemporaryDirectory() as cache:
+        cold, me, kids = run_cli_sync(clip, song, work / "synced.mp4", Path(cache))
+        warm, _, _ = run_cli_sync(clip, song, work / "synced.mp4", Path(cache))
+    out_info = probe(work / "synced.mp4")
+    print(f"musiccog sync (2 min 1080p, stream copy): {cold:.2f} s cold cache, {warm:.2f} s "
+          f"warm (goal <= 15 s); output {out_info.duration_s} s {out_info.video_codec} + "
+          f"{out_info.audio_codec}")
+    _memory("2-min clip", clip, me, kids)
+
+    if args.large:
+        big = work / "clip_large_1080p30.mp4"
+        t_big, _ = timed(lambda: make_clip(big, seconds=130, bitrate="30M", seed=2))
+        with tempfile.TemporaryDirectory() as cache:
+            seconds, me, kids = run_cli_sync(big, song, work / "synced_large.mp4", Path(cache))
+        print(f"large clip: {big.stat().st_size / 1e6:.0f} MB (made/reused in {t_big:.0f} s); "
+              f"musiccog sync {seconds:.2f} s")
+        _memory("large clip", big, me, kids)
+    else:
+        print("(pass --large to make a ~500 MB clip and measure memory on it)")
+
+
+def _memory(what: str, clip: Path, me: float, kids: float) -> None:
+    # FFmpeg processes run one at a time except while mixing (one decoder per audio track,
+    # here two): the peak of the process tree is at most the sync process + 2 × the largest.
+    print(f"peak memory ({what}, {clip.stat().st_size / 1e6:.0f} MB): musiccog process "
+          f"{me:.0f} MB, largest FFmpeg child {kids:.0f} MB, tree bound "
+          f"{me + 2 * kids:.0f} MB (goal <= 1024 MB)")
+
+
+if __name__ == "__main__":
+    main()
