@@ -1,0 +1,12 @@
+"""Host-free helpers the Blender extension uses (no ``bpy`` import anywhere here).
+
+- :mod:`.rates` — scene frame rate (``fps`` / ``fps_base``) ⇄ draft ``m.fps``, frames ⇄ ms;
+- :mod:`.envelope` — a BGM segment's ``v``/``fi``/``fo``/``vk`` as volume keyframes;
+- :mod:`.snapshot` — plain-data picture of a VSE edit and its draft;
+- :mod:`.placement` — what new strips and markers a synced or imported draft becomes;
+- :mod:`.engine_server` — the out-of-process engine (``musiccog serve``) for the local backend;
+- :mod:`.worker` — a job on a worker thread that a modal timer polls.
+
+The add-on in ``install/blender/`` reads the scene into a :class:`~.snapshot.SceneSnapshot`,
+and writes what :mod:`.placement` plans; everything it decides is tested without Blender.
+"""
