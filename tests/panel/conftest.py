@@ -39,14 +39,3 @@ def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
 
-
-@pytest.fixture(autouse=True)
-def _interim_router(monkeypatch):
-    """TEMPORARY until musiccog.session lands: route everything to chat."""
-    try:
-        from musiccog.session import route_intent  # noqa: F401
-    except ImportError:
-        from musiccog.panel import actions
-
-        monkeypatch.setattr(actions, "prompt_intent",
-                            lambda text, files: "export" if text == "export" else "chat")

@@ -95,3 +95,20 @@ def test_export_bar_shows_progress_path_and_folder(qtbot, tmp_path: Path) -> Non
     assert seen[-1] == 100 and len(set(seen)) >= 3
     assert panel.export_bar.result_label.text() == f"Saved: {out}"
     assert panel.export_bar.folder_button.isVisibleTo(panel)
+
+
+def test_a_pasted_path_is_checked_then_uploaded(qtbot, tmp_path: Path) -> None:
+    session = FakeSession()
+    panel = MusicCogPanel(session_factory=lambda choice: session, backend_choice="cloud")
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.state == "ready", timeout=5000)
+    music = tmp_path / "song.flac"  # FLAC is for the local backend only
+    music.write_bytes(b"\0" * 8)
+    assert not panel.send_prompt(f'"{music}"')
+    assert "isn't supported" in panel.error_banner.label.text()
+    assert session.calls == []
+    wav = tmp_path / "song.wav"
+    wav.write_bytes(b"\0" * 8)
+    with qtbot.waitSignal(panel.job_done, timeout=3000):
+        assert panel.send_prompt(str(wav))
+    assert session.calls == [("upload", (wav.resolve(),))]

@@ -26,6 +26,8 @@ __all__ = [
     "connect",
     "default_session_factory",
     "export",
+    "is_media_path",
+    "path_from_text",
     "new_export_path",
     "prompt_intent",
     "refresh",
@@ -132,6 +134,19 @@ def prompt_intent(text: str, files: Sequence[Path]) -> str:
     from musiccog.session import route_intent
 
     return str(route_intent(text))
+
+
+def is_media_path(text: str) -> bool:
+    """True when ``text`` is a single media file path (the session's rule)."""
+    from musiccog.session import looks_like_media_path
+
+    return bool(looks_like_media_path(text))
+
+
+def path_from_text(text: str) -> Path:
+    """The path in a typed or pasted ``text`` (quotes and ``file://`` removed)."""
+    value = text.strip().strip("\"'").strip()
+    return Path(value[7:] if value.startswith("file://") else value).expanduser()
 
 
 def run_prompt(

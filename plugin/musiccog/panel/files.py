@@ -1,7 +1,9 @@
 """Checks on files the user adds, before anything is uploaded (pure: no Qt).
 
-Same rules as the backends (format list and the 500 MB limit), run in the panel
-so a wrong file is refused at once, with the fix, instead of after an upload.
+Same rules as the backends (``musiccog.backend.ACCEPTED_SUFFIXES`` and the 500 MB
+limit), run in the panel so a wrong file is refused at once, with the fix,
+instead of after an upload; unlike ``backend.check_upload`` a missing file is
+reported as missing (not as an unsupported type).
 """
 
 from __future__ import annotations
@@ -32,14 +34,17 @@ class CheckedFile:
     size_bytes: int
 
 
-def check_file(path: str | Path, *, limit_bytes: int = UPLOAD_LIMIT_BYTES) -> CheckedFile:
+def check_file(path: str | Path, *, limit_bytes: int = UPLOAD_LIMIT_BYTES,
+               extra_formats: Iterable[str] = ()) -> CheckedFile:
     """Check one file: it exists, has a supported suffix and is at most ``limit_bytes``.
 
-    Raises :class:`FileCheckError` (codes as the backend's: 4001 format, 4002 size).
+    ``extra_formats`` adds suffixes (without the dot) a backend also takes (the
+    local backend reads FLAC).  Raises :class:`FileCheckError` (codes as the
+    backend's: 4001 format, 4002 size; 0 for a missing file).
     """
     p = Path(path).expanduser()
     suffix = p.suffix.lower().lstrip(".")
-    if suffix not in SUPPORTED_FORMATS:
+    if suffix not in SUPPORTED_FORMATS and suffix not in set(extra_formats):
         raise FileCheckError(
             f"{p.name}: .{suffix or '(no suffix)'} files are not supported; use one of "
             f"{', '.join(SUPPORTED_FORMATS)}.",
@@ -58,10 +63,12 @@ def check_file(path: str | Path, *, limit_bytes: int = UPLOAD_LIMIT_BYTES) -> Ch
 
 
 def check_files(
-    paths: Iterable[str | Path], *, limit_bytes: int = UPLOAD_LIMIT_BYTES
+    paths: Iterable[str | Path], *, limit_bytes: int = UPLOAD_LIMIT_BYTES,
+    extra_formats: Iterable[str] = (),
 ) -> list[CheckedFile]:
     """Check every file; raises on the first bad one (nothing is uploaded then)."""
-    return [check_file(p, limit_bytes=limit_bytes) for p in paths]
+    extra = tuple(extra_formats)
+    return [check_file(p, limit_bytes=limit_bytes, extra_formats=extra) for p in paths]
 
 
 def dialog_filter() -> str:

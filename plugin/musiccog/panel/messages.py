@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from musiccog.backend import ACCEPTED_SUFFIXES, MAX_UPLOAD_BYTES
 from musiccog.errors import MusicCogError
 from musiccog.jobs import Cancelled
 
@@ -36,15 +37,11 @@ SUGGESTED_PROMPTS: tuple[str, ...] = (
 #: Shown after a stretch of silence during a job (the protocol's wording).
 STILL_WORKING = "⏳ Still working..."
 
-#: File suffixes the backends accept (protocol list), lower case, without the dot.
-SUPPORTED_FORMATS: tuple[str, ...] = (
-    "mp4", "mov", "avi", "webm", "mkv",
-    "jpg", "png", "gif", "webp",
-    "mp3", "wav", "m4a", "aac",
-)
+#: File suffixes the backends accept (the protocol's list), lower case, without the dot.
+SUPPORTED_FORMATS: tuple[str, ...] = tuple(s.lstrip(".") for s in ACCEPTED_SUFFIXES)
 
 #: Largest file the backends accept: 500 MB (decimal megabytes, as the protocol says).
-UPLOAD_LIMIT_BYTES = 500 * 1000 * 1000
+UPLOAD_LIMIT_BYTES = MAX_UPLOAD_BYTES
 
 ActionKind = Literal["none", "link", "retry", "reconnect", "choose_file", "local"]
 

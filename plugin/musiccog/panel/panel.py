@@ -186,7 +186,7 @@ class MusicCogPanel(PanelLayout):
     def add_files(self, paths: Iterable[str | Path]) -> bool:
         """Attach files for the next message after the format/500 MB checks."""
         try:
-            checked = check_files(paths)
+            checked = check_files(paths, extra_formats=self._extra_formats())
         except MusicCogError as exc:
             self.show_error(exc)
             return False
@@ -195,6 +195,10 @@ class MusicCogPanel(PanelLayout):
                 self.files.append(item.path)
         self.show_files(self.files)
         return True
+
+    def _extra_formats(self) -> tuple[str, ...]:
+        """Suffixes only the local backend takes (it reads FLAC music)."""
+        return ("flac",) if self.choice == "local" else ()
 
     def clear_files(self) -> None:
         """Detach every attached file."""
@@ -237,6 +241,10 @@ class MusicCogPanel(PanelLayout):
         except MusicCogError as exc:
             self.show_error(exc)
             return False
+        if intent == "upload" and text and actions.is_media_path(text):
+            if not self.add_files([actions.path_from_text(text)]):
+                return False  # the checks said why; nothing was uploaded
+            text, files = "", tuple(self.files)
         self.prompt.clear()
         if intent == "export":
             self.transcript.add("you", text)
