@@ -36,8 +36,8 @@ ensure_numba_cache()
 import librosa  # noqa: E402  (NUMBA_CACHE_DIR must be set first)
 import scipy.ndimage as ndi  # noqa: E402
 
-#: Samples between onset-envelope frames (11.6 ms at 22 050 Hz).
-HOP_LENGTH = 256
+from musiccog.engine.music.features import HOP_LENGTH  # noqa: E402
+
 #: Centre of the tempo prior (BPM) and its spread (octaves, one standard deviation).
 PRIOR_CENTER_BPM = 110.0
 PRIOR_OCTAVES = 0.75
@@ -62,18 +62,6 @@ class BeatTrack:
     beats_s: np.ndarray
     period_bpm: float
     onset_env: np.ndarray
-
-
-def onset_envelope(y: np.ndarray, *, sr: int) -> np.ndarray:
-    """Log-mel spectral flux (half-wave rectified, mean over 128 bands), hop :data:`HOP_LENGTH`.
-
-    :param y: mono signal, float32.
-    :returns: shape ``(n_frames,)``, non-negative.
-    """
-    mel = librosa.feature.melspectrogram(y=y, sr=sr, n_fft=2048, hop_length=HOP_LENGTH,
-                                         n_mels=128, fmax=sr / 2)
-    log_mel = librosa.power_to_db(mel, ref=np.max, top_db=80.0)
-    return librosa.onset.onset_strength(S=log_mel, sr=sr, hop_length=HOP_LENGTH, lag=2)
 
 
 def tempo_salience(onset_env: np.ndarray, *, sr: int) -> tuple[np.ndarray, np.ndarray]:
@@ -165,13 +153,12 @@ def choose_level(onset_env: np.ndarray, *, sr: int, tempo_bpm: float) -> tuple[f
     return best[1], best[2]
 
 
-def track_beats(y: np.ndarray, *, sr: int, tempo_bpm: float | None = None) -> BeatTrack:
-    """Beat times of a mono signal.
+def track_beats(env: np.ndarray, *, sr: int, tempo_bpm: float | None = None) -> BeatTrack:
+    """Beat times from an onset envelope (hop :data:`HOP_LENGTH`, see :mod:`.features`).
 
     :param tempo_bpm: track at this tempo instead of estimating it (BPM).
-    :returns: a :class:`BeatTrack`; no beats for silence.
+    :returns: a :class:`BeatTrack`; no beats when the envelope is flat (silence).
     """
-    env = onset_envelope(y, sr=sr)
     if env.max(initial=0.0) <= 0.0:
         empty = np.zeros(0, dtype=int)
         return BeatTrack(empty, np.zeros(0), 0.0, env)

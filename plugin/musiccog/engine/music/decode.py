@@ -1,9 +1,11 @@
-"""Decode any supported audio file to float32 PCM through the FFmpeg binary.
+"""Decode any supported audio file to mono float32 PCM through the FFmpeg binary.
 
 FFmpeg (from imageio-ffmpeg) reads wav, mp3, m4a, aac and flac alike and
-resamples on the way, writing raw little-endian float32 to a pipe that is read
-in fixed-size chunks; the only buffer that grows is the decoded signal itself
-(88 kB per second of audio per channel at 22 050 Hz).
+resamples on the way, writing raw little-endian float32 (mono, or stereo when
+the file is) to a pipe that is read in fixed-size chunks.  Each chunk feeds the
+streaming loudness meter (on the file's own channels, as BS.1770 wants) and is
+then downmixed; the only buffer that grows is the mono signal itself
+(88 kB per second of audio at 22 050 Hz).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from musiccog.engine.media_check import (
     UnreadableMediaError,
     check_media,
 )
+from musiccog.engine.music.loudness import LoudnessMeter
 from musiccog.jobs import CancelToken, ProgressCallback, check_cancel, report
 
 #: Sample rate of the analysis signal (Hz).
@@ -36,24 +39,25 @@ class AudioTooShortError(EmptyMediaError):
 
 @dataclass(frozen=True)
 class DecodedAudio:
-    """A decoded file: ``samples`` is float32 with shape ``(n, channels)``, channels 1 or 2.
+    """A decoded file.
 
-    ``source_rate_hz``: the file's own sample rate (None when FFmpeg did not say).
+    ``mono``: float32 samples, shape ``(n,)``, the mean of the file's channels;
+    ``rate_hz``: their sample rate; ``source_rate_hz``: the file's own rate (None
+    when FFmpeg did not say); ``channels``: channels measured for loudness (1 or 2);
+    ``loudness_lufs``: integrated loudness (BS.1770, floor −70);
+    ``block_lufs``: momentary loudness of 400 ms blocks every 100 ms (−inf = silence).
     """
 
-    samples: np.ndarray
+    mono: np.ndarray
     rate_hz: int
     source_rate_hz: int | None
+    channels: int
+    loudness_lufs: float
+    block_lufs: np.ndarray
 
     @property
     def duration_s(self) -> float:
-        return self.samples.shape[0] / self.rate_hz
-
-    def mono(self) -> np.ndarray:
-        """The channel mean as a contiguous float32 vector."""
-        if self.samples.shape[1] == 1:
-            return np.ascontiguousarray(self.samples[:, 0])
-        return self.samples.mean(axis=1, dtype=np.float32)
+        return self.mono.shape[0] / self.rate_hz
 
 
 def decode_audio(
@@ -64,7 +68,7 @@ def decode_audio(
     cancel: CancelToken | None = None,
     min_duration_s: float = MIN_DURATION_S,
 ) -> DecodedAudio:
-    """Check and decode an audio file to float32 at ``rate_hz`` (mono, or stereo if the file is).
+    """Check and decode an audio file to mono float32 at ``rate_hz``, measuring its loudness.
 
     :param on_progress: called with (percent decoded, 100) as the pipe is read.
     :raises musiccog.engine.media_check.MediaCheckError: missing, unsupported (4001),
@@ -79,6 +83,7 @@ def decode_audio(
             "-ac", str(channels), "-ar", str(rate_hz), "-f", "f32le", "pipe:1"]
     frame_bytes = 4 * channels
     expected_frames = int((info.duration_s or 0.0) * rate_hz)
+    meter = LoudnessMeter(rate_hz, channels)
     chunks: list[np.ndarray] = []
     got_frames = 0
     leftover = b""
@@ -93,7 +98,10 @@ def decode_audio(
                 usable = len(raw) - len(raw) % frame_bytes
                 leftover = raw[usable:]
                 block = np.frombuffer(raw[:usable], dtype="<f4").reshape(-1, channels)
-                chunks.append(block)
+                block = np.nan_to_num(block, nan=0.0, posinf=1.0, neginf=-1.0)
+                meter.feed(block)
+                chunks.append(block[:, 0].copy() if channels == 1
+                              else block.mean(axis=1, dtype=np.float32))
                 got_frames += block.shape[0]
                 if expected_frames:
                     report(on_progress, min(99.0, 100.0 * got_frames / expected_frames))
@@ -107,9 +115,9 @@ def decode_audio(
     if got_frames == 0:
         raise EmptyMediaError(f"{file.name}: no audio samples could be decoded (error 4004). "
                               "Export the music again from your editor.", path=file)
-    samples = np.concatenate(chunks).astype(np.float32, copy=False)
-    np.nan_to_num(samples, copy=False, nan=0.0, posinf=1.0, neginf=-1.0)
-    decoded = DecodedAudio(samples, rate_hz, info.audio_rate_hz)
+    mono = np.concatenate(chunks).astype(np.float32, copy=False)
+    decoded = DecodedAudio(mono, rate_hz, info.audio_rate_hz, channels,
+                           meter.integrated_lufs(), meter.block_loudness())
     if decoded.duration_s < min_duration_s:
         raise AudioTooShortError(
             f"{file.name}: only {decoded.duration_s:.2f} s of audio; music needs at least "
