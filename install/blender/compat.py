@@ -59,3 +59,31 @@ def set_movie_output(render: Any) -> None:
 def online_access() -> bool:
     """``bpy.app.online_access`` (4.2+): may the add-on use the internet?"""
     return bool(getattr(bpy.app, "online_access", True))
+
+
+_PATH_OPTIONS: set[str] | None = None
+
+
+def blend_relative_path_options() -> set[str]:
+    """``{"PATH_SUPPORTS_BLEND_RELATIVE"}`` where Blender has that flag (newer 4.x/5.x), else {}.
+
+    Without it, 5.x warns about ``//`` paths in file-path properties; older versions
+    reject the unknown flag, so it is probed once on a throwaway class.
+    """
+    global _PATH_OPTIONS
+    if _PATH_OPTIONS is None:
+        flag = {"PATH_SUPPORTS_BLEND_RELATIVE"}
+
+        class MUSICCOG_PG_probe(bpy.types.PropertyGroup):
+            __annotations__ = {
+                "path": bpy.props.StringProperty(subtype="FILE_PATH", options=flag)
+            }
+
+        try:
+            bpy.utils.register_class(MUSICCOG_PG_probe)
+        except (TypeError, ValueError, RuntimeError):
+            _PATH_OPTIONS = set()
+        else:
+            bpy.utils.unregister_class(MUSICCOG_PG_probe)
+            _PATH_OPTIONS = flag
+    return set(_PATH_OPTIONS)

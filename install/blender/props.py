@@ -6,6 +6,11 @@ import bpy
 from bpy.props import BoolProperty, EnumProperty, FloatProperty, StringProperty
 from bpy.types import AddonPreferences, PropertyGroup
 
+from . import compat
+
+#: Options of file-path properties (``//`` paths allowed where Blender has the flag).
+PATH_OPTIONS = compat.blend_relative_path_options()
+
 #: Prompts one click away (the same as the Qt panel's; its module imports Qt).
 SUGGESTED_PROMPTS: tuple[str, ...] = (
     "sync background music to match the video tempo and mood",
@@ -45,14 +50,16 @@ class MUSICCOG_PG_settings(PropertyGroup):
         name="Music", description="Where the music comes from", items=MUSIC_ITEMS, default="FILE"
     )
     music_path: StringProperty(
-        name="Music file", description="The music to fit to the edit", subtype="FILE_PATH"
+        name="Music file", description="The music to fit to the edit", subtype="FILE_PATH",
+        options=PATH_OPTIONS,
     )
     library_dir: StringProperty(
-        name="Music folder", description="A folder of music to choose from", subtype="DIR_PATH"
+        name="Music folder", description="A folder of music to choose from", subtype="DIR_PATH",
+        options=PATH_OPTIONS,
     )
     export_path: StringProperty(
         name="Export to", description="The MP4 file to write", subtype="FILE_PATH",
-        default="//music_cog_export.mp4",
+        default="//music_cog_export.mp4", options=PATH_OPTIONS,
     )
     export_with: EnumProperty(
         name="Render with", description="What renders the MP4", items=EXPORT_ITEMS,
@@ -86,6 +93,7 @@ class MUSICCOG_AP_preferences(AddonPreferences):
         ),
         subtype="FILE_PATH",
         default="",
+        options=PATH_OPTIONS,
     )
 
     def draw(self, context: bpy.types.Context) -> None:

@@ -125,22 +125,42 @@ def _linear_keys(scene: Any, strip: Any) -> None:
             curve.update()
 
 
-def _add_strip(scene: Any, coll: Any, plan: PlannedStrip) -> Any:
+def _check_readable(strip: Any, plan: PlannedStrip) -> None:
+    """Blender adds unreadable media without complaint (0 Hz sound, 0 fps movie): refuse it."""
+    sound = getattr(strip, "sound", None) if plan.kind == "SOUND" else None
+    unreadable = (sound is not None and getattr(sound, "samplerate", 1) == 0) or (
+        plan.kind == "MOVIE" and getattr(strip, "fps", 1) == 0
+    )
+    if unreadable:
+        raise VseError(
+            f"Blender cannot read {plan.source} ('{plan.name}'). Use a WAV, MP3, FLAC or "
+            "video file Blender can play."
+        )
+
+
+def _create_strip(coll: Any, plan: PlannedStrip) -> Any:
+    """The new strip at its media position (trimmed by :func:`_configure_strip`)."""
     name, channel = plan.name, plan.channel
     if plan.kind in ("SOUND", "MOVIE"):
         make = coll.new_sound if plan.kind == "SOUND" else coll.new_movie
         strip = make(name, plan.source, channel, plan.content_start_frame)
-        strip.frame_final_start = plan.start_frame
-        strip.frame_final_end = plan.end_frame
     elif plan.kind == "IMAGE":
         strip = coll.new_image(name, plan.source, channel, plan.start_frame)
-        strip.frame_final_end = plan.end_frame
     else:
         strip = compat.new_effect(coll, name, plan.kind, channel, plan.start_frame, plan.end_frame)
         if plan.kind == "COLOR" and plan.color is not None:
             strip.color = plan.color
         if plan.kind == "TEXT" and plan.text is not None:
             strip.text = plan.text
+    return strip
+
+
+def _configure_strip(scene: Any, strip: Any, plan: PlannedStrip) -> None:
+    name, channel = plan.name, plan.channel
+    _check_readable(strip, plan)
+    if plan.kind in ("SOUND", "MOVIE"):
+        strip.frame_final_start = plan.start_frame
+    strip.frame_final_end = plan.end_frame
     if strip.channel != channel:  # Blender shuffled the untrimmed strip off an overlap
         strip.channel = channel
     placed = (strip.channel, strip.frame_final_start, strip.frame_final_end)
@@ -156,7 +176,6 @@ def _add_strip(scene: Any, coll: Any, plan: PlannedStrip) -> Any:
             strip.keyframe_insert("volume", frame=frame)
         if plan.keyframes:
             _linear_keys(scene, strip)
-    return strip
 
 
 def apply_placement(scene: Any, plan: Placement, *, tag: str) -> Added:
@@ -172,14 +191,15 @@ def apply_placement(scene: Any, plan: Placement, *, tag: str) -> Added:
     try:
         for item in plan.strips:
             try:
-                strip = _add_strip(scene, coll, item)
+                strip = _create_strip(coll, item)
+                strip[TAG_KEY] = tag
+                added.strips.append(strip.name)
+                _configure_strip(scene, strip, item)
             except (RuntimeError, TypeError, ValueError) as exc:
                 raise VseError(
                     f"Blender could not add '{item.name}' from {item.source or item.kind}: "
                     f"{str(exc).strip()}. Check that the file is a media file Blender can read."
                 ) from None
-            strip[TAG_KEY] = tag
-            added.strips.append(strip.name)
         for marker in plan.markers:
             scene.timeline_markers.new(marker.name, frame=marker.frame)
             added.markers.append((marker.name, marker.frame))

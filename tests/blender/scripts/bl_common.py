@@ -43,6 +43,11 @@ def fresh_scene(fps: int = 24, fps_base: float = 1.0, frame_start: int = 1,
     """Reset to an empty file and return its scene with the given rate and range."""
     bpy.ops.wm.read_factory_settings(use_empty=True)
     scene = bpy.context.scene
+    # bpy 5.0.1 crashes in the next operator when fps is set on a scene without a
+    # sequence editor, so the editor is made first (empty).
+    se = scene.sequence_editor_create()
+    for strip in list(se.strips):
+        se.strips.remove(strip)
     scene.render.fps, scene.render.fps_base = fps, fps_base
     scene.frame_start, scene.frame_end = frame_start, frame_end
     scene.render.resolution_x, scene.render.resolution_y = 160, 90
