@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "musiccog.cli.cmd_engine",
     "musiccog.cli.cmd_resolve",
     "musiccog.cli.cmd_panel",
+    "musiccog.cli.cmd_backend",
 )
 
 
