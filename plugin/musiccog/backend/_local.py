@@ -40,12 +40,13 @@ def load_engine() -> Any:
     """
     try:
         import musiccog.engine as engine
+
+        missing = [n for n in ("sync_draft", "sync_video", "render_draft")
+                   if not callable(getattr(engine, n, None))]
     except ImportError as exc:
         raise EngineUnavailableError(
             f"The offline engine is not available ({exc}). Install 'ai-music-cog[engine]', "
             "or choose a server with --backend URL.") from None
-    missing = [n for n in ("sync_draft", "sync_video", "render_draft")
-               if not callable(getattr(engine, n, None))]
     if missing:
         raise EngineUnavailableError(
             f"The offline engine is not available in this installation (musiccog.engine "
