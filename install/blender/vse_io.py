@@ -188,6 +188,13 @@ def apply_placement(scene: Any, plan: Placement, *, tag: str) -> Added:
     se = scene.sequence_editor_create()
     coll = compat.strips(se)
     added = Added(tag=tag)
+    render = scene.render
+    saved = (render.fps, render.fps_base, scene.frame_start, scene.frame_end)
+    # The rate goes first: Blender rescales sound strips when the rate changes.
+    if plan.scene_rate is not None:
+        render.fps, render.fps_base = plan.scene_rate.fps, plan.scene_rate.fps_base
+    if plan.frame_range is not None:
+        scene.frame_start, scene.frame_end = plan.frame_range
     try:
         for item in plan.strips:
             try:
@@ -205,12 +212,9 @@ def apply_placement(scene: Any, plan: Placement, *, tag: str) -> Added:
             added.markers.append((marker.name, marker.frame))
     except BaseException:
         remove_added(scene, added)
+        render.fps, render.fps_base = saved[0], saved[1]
+        scene.frame_start, scene.frame_end = saved[2], saved[3]
         raise
-    if plan.scene_rate is not None:
-        scene.render.fps = plan.scene_rate.fps
-        scene.render.fps_base = plan.scene_rate.fps_base
-    if plan.frame_range is not None:
-        scene.frame_start, scene.frame_end = plan.frame_range
     return added
 
 
