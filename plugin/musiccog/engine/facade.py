@@ -101,17 +101,19 @@ def _choose_music(
     if library_dir is not None:
         from musiccog.engine.library import rank_library
 
-        ranked = list(rank_library(library_dir, video, analyze))
-        if not ranked:
-            raise InputFileError(f"{library_dir}: no usable music files (wav, mp3, m4a, aac, "
-                                 "flac) in this folder. Add tracks or pass --music FILE.")
-        best = ranked[0]
-        music = best if isinstance(best, MusicAnalysis) else getattr(best, "music", None)
-        if music is None and isinstance(best, tuple):
-            music = next(x for x in best if isinstance(x, MusicAnalysis))
+        ranked = rank_library(Path(library_dir), video, analyze, options=options,
+                              on_progress=_scaled(on_progress, 0, 90), cancel=cancel)
+        best_path, best_score, breakdown = ranked[0]
+        music = analyze(best_path)  # cached by the ranking's analysis
+        usable = sum(1 for _, _, b in ranked if "error" not in b)
         report(on_progress, 100.0)
-        return music, {"source": "library", "path": music.path, "candidates": len(ranked)}, \
-            [f"Music: {Path(music.path).name}, best fit of {len(ranked)} tracks in the library."]
+        info = {"source": "library", "path": str(best_path), "score": round(best_score, 3),
+                "breakdown": breakdown, "candidates": len(ranked),
+                "ranking": [[str(p), round(sc, 3)] for p, sc, _ in ranked[:10]]}
+        messages = [f"Music: {Path(best_path).name}, the best fit ({best_score:.0%}) of "
+                    f"{usable} tracks in {library_dir}."]
+        messages += [f"Skipped {Path(p).name}: {b['error']}" for p, _, b in ranked if "error" in b]
+        return music, info, messages
     from musiccog.engine.procedural import synthesize_backing
 
     mood = _mood(video, options)
