@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from musiccog.engine.ffmpeg import FFmpegError, open_pipe
+from musiccog.engine.ffmpeg import FFmpegError, MediaInfo, open_pipe
 from musiccog.engine.media_check import (
     EmptyMediaError,
     UnreadableMediaError,
@@ -67,6 +67,7 @@ def decode_audio(
     on_progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
     min_duration_s: float = MIN_DURATION_S,
+    info: MediaInfo | None = None,
 ) -> DecodedAudio:
     """Check and decode an audio file to mono float32 at ``rate_hz``, measuring its loudness.
 
@@ -74,10 +75,12 @@ def decode_audio(
     :raises musiccog.engine.media_check.MediaCheckError: missing, unsupported (4001),
         too large (4002), unreadable (4003) or empty (4004) file.
     :raises AudioTooShortError: less than ``min_duration_s`` of audio.
+    :param info: the result of ``check_media(path, "audio")`` when the caller already has it.
     :raises musiccog.jobs.Cancelled: ``cancel`` was set.
     """
     file = Path(path)
-    info = check_media(file, "audio")
+    if info is None:
+        info = check_media(file, "audio")
     channels = 2 if (info.audio_channels or 1) >= 2 else 1
     args = ["-i", str(file), "-map", "0:a:0", "-vn", "-sn", "-dn",
             "-ac", str(channels), "-ar", str(rate_hz), "-f", "f32le", "pipe:1"]
