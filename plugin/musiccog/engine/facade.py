@@ -164,14 +164,10 @@ def _finish(
     timings["bake_s"] = round(time.perf_counter() - t0, 3)
     check_cancel(cancel)
     draft = plan_to_draft(plan, bgm_path=bgm_path, base=base, video=video)
-    cuts = len(video.cuts_s)
-    messages += [
+    messages.append(
         f"Fitted {plan.duration_s:.1f} s of music at {music.tempo_bpm:.0f} BPM"
         + (f", stretched ×{plan.stretch_ratio:.3f}" if abs(plan.stretch_ratio - 1) > 1e-4
-           else "") + ".",
-        f"Cuts on a beat (±50 ms): {plan.cut_share_before:.0%} as placed plainly → "
-        f"{plan.cut_share_after:.0%} aligned ({cuts} cuts).",
-    ]
+           else "") + f" in {len(plan.edits)} piece(s).")
     if video.speech_s and options.duck:
         messages.append(f"Music ducked by {options.duck_db:g} dB under "
                         f"{len(video.speech_s)} speech region(s).")
