@@ -1,4 +1,4 @@
-"""End to end: ``musiccog sync`` / ``demo`` / ``sync_draft`` on real files, measured from the output.
+"""End to end: `musiccog sync`, `demo` and `sync_draft` on real files, measured from the output.
 
 The music is a generated song with a steady 3 kHz tone under a 120 BPM kick, so
 its level in the rendered file can be measured exactly (lock-in at 3 kHz, where
