@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from musiccog import config
-from musiccog.backend._client import ProtocolClient
+from musiccog.backend._client import ProtocolClient, check_upload
 from musiccog.backend._envelope import parse_uploaded
 from musiccog.backend._errors import BackendError
 from musiccog.backend._export import download, export_draft
@@ -123,6 +123,7 @@ class RemoteBackend(Backend):
     # -- upload and timeline ---------------------------------------------------------
     def upload(self, path: str | Path, *, on_progress: ProgressCallback | None = None,
                cancel: CancelToken | None = None) -> UploadedFile:
+        check_upload(path)  # format and size first: nothing is sent for a bad file
         self.connect(cancel=cancel)
         files = self.client.upload_file(path, on_progress=on_progress, cancel=cancel)
         if not files:
