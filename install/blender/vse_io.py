@@ -77,7 +77,15 @@ def _strip_source(strip: Any) -> str | None:
     return None
 
 
-def _snapshot_strip(strip: Any) -> StripSnapshot:
+def _volume_keys(scene: Any, strip: Any) -> tuple[tuple[float, float], ...]:
+    path = strip.path_from_id("volume")
+    for curve in compat.fcurves(scene):
+        if curve.data_path == path:
+            return tuple((float(k.co[0]), float(k.co[1])) for k in curve.keyframe_points)
+    return ()
+
+
+def _snapshot_strip(scene: Any, strip: Any) -> StripSnapshot:
     kind = strip.type
     return StripSnapshot(
         name=strip.name,
@@ -92,6 +100,7 @@ def _snapshot_strip(strip: Any) -> StripSnapshot:
         muted=bool(strip.mute),
         color=tuple(float(c) for c in strip.color) if kind == "COLOR" else None,
         text=str(strip.text) if kind == "TEXT" else None,
+        volume_keys=_volume_keys(scene, strip) if kind == "SOUND" else (),
     )
 
 
@@ -109,7 +118,7 @@ def read_snapshot(scene: Any) -> SceneSnapshot:
         frame_end=int(scene.frame_end),
         width=int(render.resolution_x),
         height=int(render.resolution_y),
-        strips=tuple(_snapshot_strip(s) for s in items),
+        strips=tuple(_snapshot_strip(scene, s) for s in items),
         markers=tuple((m.name, int(m.frame)) for m in scene.timeline_markers),
         channel_names=names,
         muted_channels=frozenset(i for i, ch in enumerate(channels) if i > 0 and ch.mute),

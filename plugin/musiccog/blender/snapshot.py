@@ -1,6 +1,6 @@
 """A VSE edit as plain data, and that edit as a draft (pure; the add-on fills the snapshot).
 
-Mapping (see ``docs/blender.md``):
+Mapping:
 
 - the timeline starts at the scene's first frame (``frame_start``, the "in") and
   the draft's ``d`` is the in…out range; a strip that starts before the in is cut
@@ -8,7 +8,8 @@ Mapping (see ``docs/blender.md``):
 - each channel becomes a track per kind: movie, image and colour strips → video
   (``tt`` 0), sound strips → audio (``tt`` 1), text strips → text (``tt`` 7); the
   channel number rides in the track's ``m.blender.channel``; channel gaps are gaps;
-- ``i`` is the media in-point, ``sd`` the media length, ``v`` a sound strip's volume;
+- ``i`` is the media in-point, ``sd`` the media length, ``v`` a sound strip's volume, or
+  ``vk`` its volume keyframes when the volume is animated;
 - colour strips have no media: their colour rides in ``m.blender``;
 - scene, meta, mask, clip and effect strips are not carried; :func:`snapshot_to_draft`
   says which it left out.
@@ -55,6 +56,8 @@ class StripSnapshot:
     muted: bool = False
     color: tuple[float, float, float] | None = None
     text: str | None = None
+    #: ``(scene frame, linear volume)`` keyframes of a sound strip's volume, if animated.
+    volume_keys: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,14 @@ def _segment(strip: StripSnapshot, snap: SceneSnapshot) -> dict[str, Any] | None
         seg["i"] = rate.frames_to_ms(max(start - strip.content_start_frame, 0))
         if strip.source_frames:
             seg["sd"] = rate.frames_to_ms(strip.source_frames)
-    if strip.kind == "SOUND" and strip.volume is not None and strip.volume != 1.0:
+    if strip.kind == "SOUND" and strip.volume_keys:
+        # An animated level travels as volume keys (ms from the segment's start).
+        seg["vk"] = [
+            [rate.frames_to_ms(frame - start), round(min(max(value, 0.0), 4.0), 6)]
+            for frame, value in strip.volume_keys
+            if start <= frame <= strip.end_frame
+        ]
+    elif strip.kind == "SOUND" and strip.volume is not None and strip.volume != 1.0:
         seg["v"] = round(min(max(strip.volume, 0.0), 4.0), 6)
     if strip.color is not None:
         extra["color"] = [round(c, 6) for c in strip.color]

@@ -138,9 +138,10 @@ class FakeSession:
 
     kind = "fake"
 
-    def __init__(self, music: str, segment: dict[str, Any], *, fail: Exception | None = None):
+    def __init__(self, music: str, segment: dict[str, Any] | list[dict[str, Any]], *,
+                 fail: Exception | None = None):
         self.music = music
-        self.segment = segment
+        self.segments = segment if isinstance(segment, list) else [segment]
         self.fail = fail
         self.sent: list[Any] = []
 
@@ -155,8 +156,8 @@ class FakeSession:
         if self.fail is not None:
             raise self.fail
         data = draft.to_json()
-        seg = {"src": self.music, "n": "Fake tune", **self.segment}
-        data["t"].append({"tt": 1, "n": "BGM", "m": {"role": "bgm"}, "sg": [seg]})
+        segs = [{"src": self.music, "n": "Fake tune", **seg} for seg in self.segments]
+        data["t"].append({"tt": 1, "n": "BGM", "m": {"role": "bgm"}, "sg": segs})
         end = draft.end_ms
         data["mk"] = (data.get("mk") or []) + [
             {"s": t, "n": "downbeat", "c": "GREEN"} for t in range(0, int(end), 2000)
@@ -184,3 +185,10 @@ def run(main) -> None:  # type: ignore[no-untyped-def]
         sys.exit(1)
     print("SCENARIO OK")
     sys.exit(0)
+
+
+def expect_existing_unchanged(scene: Any, before: list[tuple]) -> None:
+    """The strips in ``before`` (a :func:`strip_state`) are all still there, unchanged."""
+    names = {row[0] for row in before[:-1]}
+    now = [row for row in strip_state(scene)[:-1] if row[0] in names]
+    expect(now == before[:-1], f"existing strips changed:\n{before[:-1]}\n{now}")
