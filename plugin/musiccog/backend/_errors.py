@@ -225,7 +225,7 @@ def error_for_code(
             **kwargs)
     if code == 5001:
         return EngineUnavailableError(
-            message or "The offline engine is not available on the backend. Install "
+            f"The offline engine is not available on the backend{detail}. Install "
             "'ai-music-cog[engine]' there, or choose another backend.", **kwargs)
     if code == 5002:
         return RenderFailedError(
