@@ -10,6 +10,7 @@ in ``<config dir>/cache/local/<session id>/state.json`` so ``musiccog status`` a
 
 from __future__ import annotations
 
+import importlib
 import json
 import queue
 import threading
@@ -39,8 +40,7 @@ def load_engine() -> Any:
     :raises EngineUnavailableError: the engine (or one of its parts) is not installed.
     """
     try:
-        import musiccog.engine as engine
-
+        engine = importlib.import_module("musiccog.engine")
         missing = [n for n in ("sync_draft", "sync_video", "render_draft")
                    if not callable(getattr(engine, n, None))]
     except ImportError as exc:

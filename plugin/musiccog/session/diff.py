@@ -117,7 +117,7 @@ def _dump(track: Track | OpaqueTrack) -> dict:
 def _marker_line(before: Draft, after: Draft) -> str | None:
     old = before.markers or []
     new = after.markers or []
-    if before.to_json().get("mk") == after.to_json().get("mk"):
+    if (before.to_json().get("mk") or []) == (after.to_json().get("mk") or []):
         return None
     kinds = Counter(m.name or "marker" for m in new)
     detail = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
