@@ -65,6 +65,8 @@ def config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("NEMO_TOKEN", raising=False)
     monkeypatch.delenv("MUSICCOG_CLOUD_URL", raising=False)
     monkeypatch.delenv("MUSICCOG_SERVER_FAULTS", raising=False)
+    monkeypatch.setenv("MUSICCOG_RENDER_POLL_S", "0.05")  # CLI-made clients poll fast
+    monkeypatch.setenv("MUSICCOG_BACKOFF_S", "0.01")
     return home
 
 

@@ -131,7 +131,7 @@ def open_backend(choice: str = "local", *, host: HostName, settings: ClientSetti
     kind = backend_kind(choice)
     if kind == "local":
         return LocalBackend(remember=remember, **local_options)
-    base = settings or ClientSettings()
+    base = settings or ClientSettings.from_env()
     if kind == "cloud":
         base.base_url = os.environ.get("MUSICCOG_CLOUD_URL", "").strip() or (
             base.base_url if settings is not None else DEFAULT_BASE_URL)

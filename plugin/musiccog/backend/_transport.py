@@ -76,6 +76,24 @@ class ClientSettings:
     recover_timeout_s: float = 120.0
     render_timeout_s: float = 3600.0
 
+    @classmethod
+    def from_env(cls, **values: Any) -> ClientSettings:
+        """Defaults, with waits overridable from the environment (seconds):
+        ``MUSICCOG_RENDER_POLL_S``, ``MUSICCOG_STILL_WORKING_S``, ``MUSICCOG_RATE_LIMIT_WAIT_S``,
+        ``MUSICCOG_BACKOFF_S``."""
+        env = {"render_poll_s": "MUSICCOG_RENDER_POLL_S",
+               "still_working_s": "MUSICCOG_STILL_WORKING_S",
+               "rate_limit_wait_s": "MUSICCOG_RATE_LIMIT_WAIT_S",
+               "backoff_s": "MUSICCOG_BACKOFF_S"}
+        for field_name, var in env.items():
+            raw = os.environ.get(var, "").strip()
+            if raw and field_name not in values:
+                try:
+                    values[field_name] = max(0.0, float(raw))
+                except ValueError:
+                    log.warning("%s=%r is not a number of seconds; ignored", var, raw)
+        return cls(**values)
+
 
 def sleep_cancellable(seconds: float, cancel: CancelToken | None,
                       sleep: Callable[[float], None] = time.sleep) -> None:

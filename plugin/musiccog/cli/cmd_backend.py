@@ -105,6 +105,7 @@ def _status(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     dest = Path(args.output or time.strftime("musiccog_%Y%m%d_%H%M%S.mp4")).expanduser()
+    dest = dest.absolute()
     if dest.suffix.lower() != ".mp4":
         raise CliError(f"{dest.name}: export writes MP4; use a name ending in .mp4.")
     if dest.exists() and not args.force:
