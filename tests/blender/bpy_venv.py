@@ -107,6 +107,56 @@ def ensure_bpy_python() -> Path:
     return python
 
 
+def blender_platform() -> str | None:
+    """This computer as a Blender platform name (``linux-x64``), None when unknown."""
+    import platform
+
+    system = {"linux": "linux", "darwin": "macos", "windows": "windows"}.get(
+        platform.system().lower())
+    machine = {"x86_64": "x64", "amd64": "x64", "arm64": "arm64", "aarch64": "arm64"}.get(
+        platform.machine().lower())
+    return f"{system}-{machine}" if system and machine else None
+
+
+def ensure_wheelhouse() -> Path:
+    """A folder with every wheel the extension build needs for this platform (Python 3.11).
+
+    Downloaded once from the package index (like the venv itself), so the build test
+    then runs offline with ``--no-index --find-links``: the core dependencies'
+    wheels, and setuptools/wheel to build the project's own wheel.
+    """
+    import importlib.util
+
+    plat = blender_platform()
+    if plat is None:
+        raise BpyEnvUnavailable("this platform has no Blender extension platform name")
+    spec = importlib.util.spec_from_file_location(
+        "musiccog_build_extension", REPO_ROOT / "install" / "blender" / "build_extension.py")
+    build = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(build)  # type: ignore[union-attr]
+    house = cache_root() / f"wheelhouse-{plat}-{requirements_hash()}"
+    ready = house / READY_NAME
+    if ready.is_file():
+        return house
+    cache_root().mkdir(parents=True, exist_ok=True)
+    with (cache_root() / f"{house.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if ready.is_file():
+            return house
+        shutil.rmtree(house, ignore_errors=True)
+        house.mkdir()
+        try:
+            build.download_dependencies(house, plat, "3.11", [])
+        except build.BuildError as exc:
+            raise BpyEnvUnavailable(str(exc)) from None
+        log = cache_root() / f"{house.name}.log"
+        log.write_text("")
+        _run([sys.executable, "-m", "pip", "download", "--disable-pip-version-check",
+              "--only-binary=:all:", "-d", str(house), "setuptools>=77", "wheel"], log)
+        ready.write_text("ok\n")
+    return house
+
+
 if __name__ == "__main__":
     try:
         print(ensure_bpy_python())

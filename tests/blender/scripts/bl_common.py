@@ -39,9 +39,11 @@ def load_addon(cfg: dict[str, Any]) -> Any:
 
 
 def fresh_scene(fps: int = 24, fps_base: float = 1.0, frame_start: int = 1,
-                frame_end: int = 96) -> Any:
-    """Reset to an empty file and return its scene with the given rate and range."""
-    bpy.ops.wm.read_factory_settings(use_empty=True)
+                frame_end: int = 96, *, reset: bool = True) -> Any:
+    """Reset to an empty file (``reset``; it also resets preferences and add-ons) and return
+    its scene, emptied, with the given rate and range."""
+    if reset:
+        bpy.ops.wm.read_factory_settings(use_empty=True)
     scene = bpy.context.scene
     # bpy 5.0.1 crashes in the next operator when fps is set on a scene without a
     # sequence editor, so the editor is made first (empty).
