@@ -39,3 +39,21 @@ def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
 
+
+
+from server.fixtures import (  # noqa: E402, F401 - the real server on 127.0.0.1, as fixtures
+    clip,
+    live_server,
+    media_dir,
+    music,
+    probe_engine,
+    server_options,
+)
+
+
+def snap(widget, name: str) -> Path:
+    """Save a screenshot of ``widget`` as ``test-artifacts/panel/<name>.png``; returns its path."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    assert widget.grab().save(str(path)), f"could not save {path}"
+    return path

@@ -401,7 +401,10 @@ class MusicCogPanel(PanelLayout):
         return message
 
     def _on_banner_action(self, message: PanelMessage) -> None:
-        if message.action == "reconnect":
+        if message.action != "link":
+            self.error_banner.clear()
+        if message.action == "reconnect" or (message.action == "retry"
+                                             and self.state == "offline"):
             self.connect_backend()
         elif message.action == "retry" and self.state == "ready":
             if self._last_request is None:
@@ -416,5 +419,3 @@ class MusicCogPanel(PanelLayout):
             self.choose_files()
         elif message.action == "local":
             self.set_backend_choice("local")
-        if message.action != "link":
-            self.error_banner.clear()
