@@ -17,8 +17,9 @@ Ellis dynamic-programming tracker) and changes how they are combined:
 2. **Tatum track**: the DP tracker runs at *twice* the chosen tempo, where the
    music's pulse is dense and regular, so it has no reason to switch phase.
 3. **Parity**: every other tatum is a beat; which half is chosen once for the
-   whole piece, by the mean onset strength on each half.  A global choice cannot
-   flip back and forth in syncopated passages.
+   whole piece, by the median log ratio of onset strength within tatum pairs
+   (:func:`choose_parity`).  A global choice cannot flip back and forth in
+   syncopated passages.
 
 All frame indices are at :data:`HOP_LENGTH` samples of the analysis rate.
 """
@@ -40,13 +41,15 @@ from musiccog.engine.music.features import HOP_LENGTH  # noqa: E402
 
 #: Centre of the tempo prior (BPM) and its spread (octaves, one standard deviation).
 PRIOR_CENTER_BPM = 110.0
-PRIOR_OCTAVES = 0.75
+PRIOR_OCTAVES = 1.0
 #: Tempo range considered (BPM).
 MIN_BPM, MAX_BPM = 40.0, 240.0
 #: Tempogram window in seconds.
 TEMPOGRAM_WINDOW_S = 8.0
 #: DP tightness of the tatum tracker (librosa's default is 100).
 TIGHTNESS = 100.0
+#: Edge beats weaker than this share of the median beat onset are trimmed.
+TRIM_RATIO = 0.2
 
 
 @dataclass(frozen=True)
@@ -107,19 +110,42 @@ def estimate_period_bpm(onset_env: np.ndarray, *, sr: int) -> float:
     return float(grid[i])
 
 
+def trim_weak_edges(frames: np.ndarray, onset_env: np.ndarray) -> np.ndarray:
+    """Drop leading and trailing beats whose onset peak (±2 frames) is below
+    :data:`TRIM_RATIO` × the median peak: beats the tracker placed in silence or in
+    a ringing final chord.  (librosa's ``trim`` cuts at half the RMS of a smoothed
+    envelope, which also dropped a hit at t = 0.)"""
+    if len(frames) == 0:
+        return frames
+    idx = np.clip(frames[:, None] + np.arange(-2, 3)[None, :], 0, len(onset_env) - 1)
+    peaks = onset_env[idx].max(axis=1)
+    strong = np.nonzero(peaks >= TRIM_RATIO * np.median(peaks))[0]
+    if len(strong) == 0:
+        return frames[:0]
+    return frames[strong[0]: strong[-1] + 1]
+
+
 def _tatum_track(onset_env: np.ndarray, *, sr: int, tempo_bpm: float) -> np.ndarray:
     _, frames = librosa.beat.beat_track(onset_envelope=onset_env, sr=sr, hop_length=HOP_LENGTH,
-                                        bpm=tempo_bpm, tightness=TIGHTNESS, trim=True)
-    return np.asarray(frames, dtype=int)
+                                        bpm=tempo_bpm, tightness=TIGHTNESS, trim=False)
+    return trim_weak_edges(np.asarray(frames, dtype=int), onset_env)
 
 
 def choose_parity(tatum_frames: np.ndarray, onset_env: np.ndarray) -> np.ndarray:
-    """Every other tatum: the half whose mean onset strength (±1 frame) is higher."""
+    """Every other tatum: the half that is the beat, chosen once for the whole piece.
+
+    Tatums are taken in pairs (2i, 2i+1); the even half wins when the median over
+    pairs of log(onset peak at 2i / onset peak at 2i+1) is ≥ 0 (peaks = max over
+    ±1 frame).  The median of per-pair ratios is robust where a few very loud
+    hits on one side decide a mean (strummed music with an even eighth pulse).
+    """
     if len(tatum_frames) < 2:
         return tatum_frames
-    peak = ndi.maximum_filter1d(onset_env, size=3)
-    even, odd = tatum_frames[0::2], tatum_frames[1::2]
-    return even if peak[even].mean() >= peak[odd].mean() else odd
+    peak = ndi.maximum_filter1d(onset_env, size=3)[tatum_frames]
+    floor = 0.05 * float(np.median(peak)) + 1e-9
+    n = len(peak) // 2 * 2
+    log_ratio = np.log((peak[0:n:2] + floor) / (peak[1:n:2] + floor))
+    return tatum_frames[0::2] if np.median(log_ratio) >= 0.0 else tatum_frames[1::2]
 
 
 def _beats_at(onset_env: np.ndarray, *, sr: int, tempo_bpm: float) -> np.ndarray:

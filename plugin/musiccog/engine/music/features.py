@@ -44,6 +44,7 @@ BLOCK_FRAMES = 5168
 #: Log-mel floor below the file's peak (dB); quieter detail (dither, hiss) is ignored.
 FLOOR_DB = 80.0
 _LAG = 2
+_PRE = _LAG + N_FFT // (2 * HOP_LENGTH)
 #: Frames (11.6 ms each) between the midpoint of the two compared frames and the flux value.
 ONSET_DELAY_FRAMES = 3
 
@@ -97,7 +98,10 @@ def compute_features(
     n_frames = 1 + len(y) // HOP_LENGTH
     peak = float(np.max(np.abs(y), initial=0.0))
     amin = max(1e-10, 2000.0 * peak**2 * 10.0 ** (-FLOOR_DB / 10.0))
-    padded = np.pad(y, (N_FFT // 2, N_FFT // 2 + HOP_LENGTH))
+    # _PRE frames before t = 0 (their windows end before the signal starts), so an
+    # onset at the very start has a silent "before"; frame k (k >= -_PRE) starts at
+    # sample (k + _PRE) * HOP_LENGTH of ``padded``
+    padded = np.pad(y, (N_FFT // 2 + _PRE * HOP_LENGTH, N_FFT // 2 + HOP_LENGTH))
     mel_basis = librosa.filters.mel(sr=sr, n_fft=N_FFT, n_mels=N_MELS)
     low = librosa.mel_frequencies(N_MELS + 2, fmax=sr / 2)[1:-1] < LOW_BAND_HZ
     chroma_basis = librosa.filters.chroma(sr=sr, n_fft=N_FFT)
@@ -108,8 +112,8 @@ def compute_features(
     for start in range(0, n_frames, BLOCK_FRAMES):
         check_cancel(cancel)
         stop = min(n_frames, start + BLOCK_FRAMES)
-        first = max(0, start - _LAG)  # frames before the block, for the difference
-        segment = padded[first * HOP_LENGTH: (stop - 1) * HOP_LENGTH + N_FFT]
+        first = start - _PRE  # frames before the block, for the difference
+        segment = padded[(first + _PRE) * HOP_LENGTH: (stop - 1 + _PRE) * HOP_LENGTH + N_FFT]
         spec = np.abs(librosa.stft(segment, n_fft=N_FFT, hop_length=HOP_LENGTH,
                                    center=False)) ** 2
         log_mel = 10.0 * np.log10(np.maximum(mel_basis @ spec, amin))
@@ -121,7 +125,7 @@ def compute_features(
         flux = _flux(log_mel)
         low_flux = _flux(log_mel[low])
         dest = np.arange(len(flux)) + first + _LAG - 1 + ONSET_DELAY_FRAMES
-        keep = dest < n_frames  # overlapping blocks write identical values
+        keep = (dest >= 0) & (dest < n_frames)  # overlapping blocks write identical values
         onset[dest[keep]] = flux[keep]
         low_onset[dest[keep]] = low_flux[keep]
         report(on_progress, 100.0 * stop / n_frames)
