@@ -10,6 +10,7 @@ import os
 import stat
 import subprocess
 import threading
+import time
 
 import imageio_ffmpeg
 import pytest
@@ -83,9 +84,12 @@ def test_still_working_after_silence(tmp_path, clip):
         backend = open_backend(server.url, host="cli",
                                settings=fast_settings(still_working_s=0.4))
         backend.upload(clip)
+        started = time.monotonic()
         events = list(backend.chat("music"))
+        silence_s = time.monotonic() - started
         still = [e for e in events if e.kind == "still_working"]
-        assert 1 <= len(still) <= 3  # ~1.2 s of heartbeats, one notice per 0.4 s of silence
+        # >= 1.2 s without text: one notice per 0.4 s of silence, never more
+        assert 1 <= len(still) <= silence_s / 0.4
         assert all(e.text == "⏳ Still working..." for e in still)
         assert _kinds(events).index("still_working") < _kinds(events).index("text")
         backend.close()
