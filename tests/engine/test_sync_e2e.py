@@ -171,3 +171,28 @@ def test_sync_draft_keeps_host_tracks_and_maps_cuts(clip_factory, tmp_path: Path
     cut_marks = sorted(m["s"] for m in after["mk"] if m["n"] == "cut")
     assert cut_marks == pytest.approx([1500, 3000, 4600], abs=1)
     assert result.bgm_path.is_file()
+
+
+def test_sync_video_progress_and_cancel(clip_factory, tmp_path: Path):
+    from musiccog.engine import sync_video
+    from musiccog.jobs import Cancelled, CancelToken
+
+    clip = clip_factory("c.mp4", [40, 40, 40], rate="25")
+    song = _song(tmp_path / "song.wav", seconds=12.0)
+    seen: list[float] = []
+    result = sync_video(clip, music_path=song, work_dir=tmp_path / "w1",
+                        cache_dir=tmp_path / "cache", on_progress=lambda d, t: seen.append(d / t))
+    assert seen[-1] == 1.0 and seen == sorted(seen)
+    assert result.report["video"]["cuts_s"] == pytest.approx([1.6, 3.2])
+    assert set(result.report) >= {"cut_share_before", "cut_share_after", "tempo_bpm",
+                                  "unused_words", "music", "video"}
+    token = CancelToken()
+
+    def cancel_early(done: float, total: float) -> None:
+        if done / total > 0.05:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        sync_video(clip, music_path=song, work_dir=tmp_path / "w2",
+                   cache_dir=tmp_path / "cache2", on_progress=cancel_early, cancel=token)
+    assert not (tmp_path / "w2" / "bgm.wav").exists()

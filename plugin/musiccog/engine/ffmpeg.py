@@ -18,7 +18,7 @@ import collections
 import re
 import subprocess
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
@@ -113,6 +113,33 @@ def _watch_cancel(proc: subprocess.Popen, cancel: CancelToken | None) -> threadi
     return done
 
 
+def _feed_stdin(proc: subprocess.Popen, chunks: Iterable[bytes], errors: list) -> threading.Thread:
+    """Write ``chunks`` to FFmpeg's stdin on a thread; an exception lands in ``errors``."""
+
+    def feed() -> None:
+        assert proc.stdin is not None
+        try:
+            for chunk in chunks:
+                proc.stdin.write(chunk)
+        except (BrokenPipeError, OSError):
+            pass  # FFmpeg stopped reading: its own exit code tells why
+        except BaseException as exc:  # noqa: BLE001 - re-raised on the caller's thread
+            errors.append(exc)
+            proc.terminate()
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:  # a generator: run its clean-up (its own FFmpeg pipes)
+                close()
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=feed, daemon=True)
+    thread.start()
+    return thread
+
+
 def run_ffmpeg(
     args: Sequence[str],
     *,
@@ -120,20 +147,27 @@ def run_ffmpeg(
     on_progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
     what: str = "FFmpeg",
+    stdin_chunks: Iterable[bytes] | None = None,
 ) -> None:
     """Run ``ffmpeg ARGS`` to completion, reporting progress (0–100) from ``-progress``.
 
     :param args: arguments after the binary (inputs, filters, outputs).
     :param duration_s: expected output duration in seconds, for the percentage.
     :param what: what the run does, for error messages ("rendering out.mp4").
+    :param stdin_chunks: bytes fed to FFmpeg's stdin from a thread (an input ``pipe:0``);
+        an exception raised while producing them is re-raised here.
     :raises Cancelled: ``cancel`` was set; FFmpeg was terminated.
     :raises FFmpegError: FFmpeg exited non-zero (message has its stderr tail).
     """
     check_cancel(cancel)
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-progress", "pipe:1", *args]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    stdin_opt = [] if stdin_chunks is not None else ["-nostdin"]
+    cmd = [ffmpeg_exe(), "-hide_banner", *stdin_opt, "-nostats", "-progress", "pipe:1", *args]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.PIPE if stdin_chunks is not None else None)
     tail = _StderrTail(proc.stderr)
     stop = _watch_cancel(proc, cancel)
+    feed_errors: list[BaseException] = []
+    feeder = _feed_stdin(proc, stdin_chunks, feed_errors) if stdin_chunks is not None else None
     try:
         assert proc.stdout is not None
         for raw in iter(proc.stdout.readline, b""):
@@ -147,9 +181,13 @@ def run_ffmpeg(
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        if feeder is not None:
+            feeder.join(timeout=30)
     stderr_tail = tail.join()
     if cancel is not None and cancel.cancelled:
         raise Cancelled("cancelled by the user")
+    if feed_errors:
+        raise feed_errors[0]
     if returncode != 0:
         raise FFmpegError(f"{what} failed (FFmpeg exit code {returncode}).",
                           returncode=returncode, stderr_tail=stderr_tail)

@@ -15,9 +15,10 @@ always re-encodes.  Text tracks are not burnt in.
 segment (FFmpeg → 48 kHz stereo float PCM through a pipe) and multiplied by its
 gain envelope — ``v`` × fade-in ramp (``fi``) × fade-out ramp (``fo``) ×
 ``vk`` keys (linear between keys) — computed in numpy per sample, so fades and
-ducking are exactly what the draft says; the tracks are summed, clipped to ±1
-and written to a temporary 24-bit WAV, streaming in blocks (bounded memory).
-FFmpeg then muxes picture and mix with AAC audio (192 kb/s).
+ducking are exactly what the draft says; the tracks are summed and clipped to ±1
+in 5-second blocks that are fed to the muxing FFmpeg's stdin as it encodes AAC
+(192 kb/s): no temporary audio file, bounded memory, and the mix overlaps the
+encode (FFmpeg's AAC encoder, single-threaded, is the slow part: ~20× real time here).
 
 The output is written to a temporary file beside ``out_path`` and renamed.
 """
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -155,37 +157,49 @@ class _TrackMixer:
         self.open.clear()
 
 
-def mix_audio(draft: Draft, out_wav: Path, *, duration_s: float,
-              on_progress: ProgressCallback | None = None,
-              cancel: CancelToken | None = None) -> int:
-    """Mix every unmuted audio track of ``draft`` into a 48 kHz stereo WAV (streaming).
+def mix_blocks(draft: Draft, *, duration_s: float, cancel: CancelToken | None = None,
+               on_progress: ProgressCallback | None = None,
+               stats: dict | None = None) -> Iterator[np.ndarray]:
+    """The mix of every unmuted audio track, as ``(n, 2)`` float32 blocks of 48 kHz audio.
 
-    :returns: the number of samples that had to be clipped to ±1.
+    Blocks are :data:`BLOCK_SAMPLES` long (the last one shorter) and clipped to ±1;
+    ``stats["clipped"]`` counts the clipped samples.  FFmpeg decoders are closed when
+    the generator finishes or is closed.
     """
-    import soundfile
-
     tracks = [t for t in draft.known_tracks(TRACK_AUDIO) if not t.muted]
     paths = {p for t in tracks for s in t.segments if (p := media_path(s)) is not None}
     infos = {p: probe(p) for p in paths}
     mixers = [_TrackMixer(t, infos, cancel) for t in tracks]
     total = round(duration_s * MIX_RATE_HZ)
-    clipped = 0
+    stats = stats if stats is not None else {}
+    stats["clipped"] = 0
     try:
-        with soundfile.SoundFile(out_wav, "w", MIX_RATE_HZ, MIX_CHANNELS, "PCM_24") as wav:
-            for block_start in range(0, total, BLOCK_SAMPLES):
-                check_cancel(cancel)
-                block = np.zeros((min(BLOCK_SAMPLES, total - block_start), MIX_CHANNELS),
-                                 dtype=np.float32)
-                for mixer in mixers:
-                    mixer.add_block(block, block_start)
-                over = np.abs(block) > 1.0
-                clipped += int(over.sum())
-                wav.write(np.clip(block, -1.0, 1.0))
-                report(on_progress, 100.0 * (block_start + block.shape[0]) / max(total, 1))
+        for block_start in range(0, total, BLOCK_SAMPLES):
+            check_cancel(cancel)
+            block = np.zeros((min(BLOCK_SAMPLES, total - block_start), MIX_CHANNELS),
+                             dtype=np.float32)
+            for mixer in mixers:
+                mixer.add_block(block, block_start)
+            stats["clipped"] += int((np.abs(block) > 1.0).sum())
+            yield np.clip(block, -1.0, 1.0)
+            report(on_progress, 100.0 * (block_start + block.shape[0]) / max(total, 1))
     finally:
         for mixer in mixers:
             mixer.close()
-    return clipped
+
+
+def mix_audio(draft: Draft, out_wav: Path, *, duration_s: float,
+              on_progress: ProgressCallback | None = None,
+              cancel: CancelToken | None = None) -> int:
+    """Write :func:`mix_blocks` to a 48 kHz stereo 24-bit WAV; returns the clipped count."""
+    import soundfile
+
+    stats: dict = {}
+    with soundfile.SoundFile(out_wav, "w", MIX_RATE_HZ, MIX_CHANNELS, "PCM_24") as wav:
+        for block in mix_blocks(draft, duration_s=duration_s, cancel=cancel,
+                                on_progress=on_progress, stats=stats):
+            wav.write(block)
+    return stats["clipped"]
 
 
 def _even(x: float) -> int:
@@ -266,7 +280,7 @@ def render_draft(draft: Draft, out_path: str | os.PathLike[str], *,
                  cancel: CancelToken | None = None, preset: str = "auto") -> Path:
     """Render ``draft`` to an MP4 at ``out_path`` (atomic); returns the path.
 
-    Progress 0–100: the audio mix is the first 30 %, FFmpeg's mux/encode the rest.
+    Progress 0–100 follows FFmpeg's output time (the mix is made as FFmpeg encodes).
     :raises RenderError: no picture, remote or missing media, unknown preset.
     :raises FFmpegError: FFmpeg failed.  :raises Cancelled: ``cancel`` was set.
     """
@@ -287,27 +301,27 @@ def render_draft(draft: Draft, out_path: str | os.PathLike[str], *,
         raise RenderError("no segment of the video track has a picture to render.")
     rate = exact_rate(draft.fps) if draft.fps else (first.fps or Fraction(30))
     out.parent.mkdir(parents=True, exist_ok=True)
+    if preset == "auto" and _copyable(segs, first, end_s, rate):
+        video_in = ["-i", str(paths[0])]
+        video_map = ["-map", "0:v:0", "-c:v", "copy"]
+        if first.video_codec == "hevc":
+            video_map += ["-tag:v", "hvc1"]
+        audio_index = 1
+    else:
+        video_in, graph = _picture_args(segs, infos, end_s, rate, _output_size(preset, first))
+        video_map = [*graph, "-map", "[vout]", "-c:v", "libx264", "-preset", "veryfast",
+                     "-crf", "20", "-pix_fmt", "yuv420p", "-r", str(rate)]
+        audio_index = video_in.count("-i")
+    # the mix is made block by block and fed to FFmpeg's stdin while it encodes
+    blocks = (b.tobytes() for b in mix_blocks(draft, duration_s=end_s, cancel=cancel))
     with tempfile.TemporaryDirectory(prefix=".musiccog-render-", dir=out.parent) as tmp:
-        wav = Path(tmp) / "mix.wav"
-        mix_audio(draft, wav, duration_s=end_s, cancel=cancel,
-                  on_progress=lambda d, t: report(on_progress, 0.3 * d / t * 100.0))
-        if preset == "auto" and _copyable(segs, first, end_s, rate):
-            video_in = ["-i", str(paths[0])]
-            video_map = ["-map", "0:v:0", "-c:v", "copy"]
-            if first.video_codec == "hevc":
-                video_map += ["-tag:v", "hvc1"]
-            audio_index = 1
-        else:
-            video_in, graph = _picture_args(segs, infos, end_s, rate, _output_size(preset, first))
-            video_map = [*graph, "-map", "[vout]", "-c:v", "libx264", "-preset", "veryfast",
-                         "-crf", "20", "-pix_fmt", "yuv420p", "-r", str(rate)]
-            audio_index = video_in.count("-i")
         tmp_out = Path(tmp) / ("out" + (out.suffix or ".mp4"))
-        args = [*video_in, "-i", str(wav), *video_map, "-map", f"{audio_index}:a:0",
+        args = [*video_in, "-f", "f32le", "-ar", str(MIX_RATE_HZ), "-ac", str(MIX_CHANNELS),
+                "-i", "pipe:0", *video_map, "-map", f"{audio_index}:a:0",
                 "-c:a", "aac", "-b:a", "192k", "-t", f"{end_s:.6f}",
                 "-movflags", "+faststart", "-y", str(tmp_out)]
         run_ffmpeg(args, duration_s=end_s, cancel=cancel, what=f"rendering {out.name}",
-                   on_progress=lambda d, t: report(on_progress, 30.0 + 0.7 * d / t * 100.0))
+                   on_progress=on_progress, stdin_chunks=blocks)
         os.replace(tmp_out, out)
     return out
 

@@ -82,9 +82,9 @@ def analyze_timeline(
                   if not t.muted and not is_bgm_track(t) for s in t.segments]
     media: dict[Path, VideoAnalysis | None] = {}
     wanted = [p for s in video_segs + audio_segs if (p := _local_path(s)) is not None]
-    for seg in video_segs + audio_segs:
-        if seg.source and _local_path(seg) is None:
-            notes.append(f"not analysed (not a local file): {seg.source}")
+    for src in dict.fromkeys(s.source for s in video_segs + audio_segs if s.source):
+        if _local_path(Segment(start_ms=0, duration_ms=0, source=src)) is None:
+            notes.append(f"not analysed (missing or not a local file): {src}")
     unique = list(dict.fromkeys(wanted))
     for k, path in enumerate(unique):
         check_cancel(cancel)
