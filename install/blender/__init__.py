@@ -43,7 +43,6 @@ def register() -> None:
 
 
 def unregister() -> None:
-    from musiccog.blender.engine_server import stop_shared_server
     from musiccog.blender.sync import SESSIONS
 
     for menu, func in reversed(MENUS):
@@ -52,4 +51,3 @@ def unregister() -> None:
     for cls in reversed(classes):
         bpy.utils.unregister_class(cls)
     SESSIONS.close()
-    stop_shared_server()

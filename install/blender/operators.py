@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import bpy
@@ -17,7 +18,7 @@ from bpy.props import StringProperty
 from bpy.types import Operator
 
 from musiccog.blender import sync as mc_sync
-from musiccog.blender.placement import plan_music
+from musiccog.blender.placement import persist_media, plan_music
 from musiccog.blender.snapshot import SceneSnapshot, missing_sources, snapshot_to_draft
 from musiccog.blender.worker import BackgroundJob
 from musiccog.draft.model import Draft
@@ -40,6 +41,15 @@ def backend_settings(context: Any) -> mc_sync.BackendSettings:
         else "",
         online_access=compat.online_access(),
     )
+
+
+def media_folder() -> Path:
+    """Where fitted music is kept: ``//music_cog`` beside a saved .blend, else the cache."""
+    if bpy.data.filepath:
+        return Path(bpy.path.abspath("//music_cog"))
+    from musiccog import config
+
+    return config.cache_dir() / "blender_media"
 
 
 @dataclass
@@ -109,6 +119,7 @@ class MUSICCOG_OT_sync_music(ModalJobMixin, Operator):
         plan = plan_music(outcome.draft, before=request.draft, snap=now,
                           bgm_path=getattr(outcome, "bgm_path", None))
         tag = "sync-" + uuid.uuid4().hex[:8]
+        plan = persist_media(plan, media_folder(), tag=tag)
         added = vse_io.apply_placement(scene, plan, tag=tag)
         ps = settings(context)
         ps.last_added = json.dumps(added.to_json())

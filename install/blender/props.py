@@ -88,7 +88,7 @@ class MUSICCOG_AP_preferences(AddonPreferences):
     engine_python: StringProperty(
         name="Engine Python",
         description=(
-            "Python of an environment with `pip install ai-music-cog[engine,server]`; "
+            "Python of an environment with `pip install 'ai-music-cog[engine]'`; "
             "empty = search ($MUSICCOG_ENGINE_PYTHON, then the `musiccog` command)"
         ),
         subtype="FILE_PATH",

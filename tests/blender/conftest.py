@@ -94,6 +94,7 @@ def run_scenario(bpy_python: Path, blender_media: dict[str, str], tmp_path: Path
         env = dict(os.environ)
         env["BLENDER_USER_RESOURCES"] = str(tmp_path / "blender_user")  # not the user's config
         env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env["MUSICCOG_CONFIG_DIR"] = str(tmp_path / "musiccog_config")  # not the user's
         env.pop("PYTHONPATH", None)
         proc = subprocess.run(
             [str(bpy_python), str(SCRIPTS / script), str(cfg_path)],

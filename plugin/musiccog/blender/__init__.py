@@ -4,7 +4,8 @@
 - :mod:`.envelope` — a BGM segment's ``v``/``fi``/``fo``/``vk`` as volume keyframes;
 - :mod:`.snapshot` — plain-data picture of a VSE edit and its draft;
 - :mod:`.placement` — what new strips and markers a synced or imported draft becomes;
-- :mod:`.engine_server` — the out-of-process engine (``musiccog serve``) for the local backend;
+- :mod:`.engine_process`, :mod:`.engine_job` — the local backend's engine, run by another Python;
+- :mod:`.sync` — backend choice, sync and export off Blender's main thread;
 - :mod:`.worker` — a job on a worker thread that a modal timer polls.
 
 The add-on in ``install/blender/`` reads the scene into a :class:`~.snapshot.SceneSnapshot`,

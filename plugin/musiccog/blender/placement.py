@@ -284,3 +284,38 @@ def plan_import(draft: Draft, *, snap: SceneSnapshot) -> Placement:
         for m in draft.markers or []
     ]
     return plan
+
+
+def _is_temporary(path: Path) -> bool:
+    import tempfile
+
+    try:
+        path.resolve().relative_to(Path(tempfile.gettempdir()).resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def persist_media(plan: Placement, folder: Path, *, tag: str) -> Placement:
+    """The plan with media that sit in the temporary folder copied into ``folder``.
+
+    The engine writes the fitted music to a temporary file; the .blend file must keep
+    pointing at a file that stays. Copies are named ``<tag>-<file name>``; files
+    outside the temporary folder (the user's own) are used where they are.
+    """
+    import shutil
+    from dataclasses import replace
+
+    copied: dict[str, str] = {}
+    strips = []
+    for item in plan.strips:
+        src = Path(item.source) if item.source else None
+        if src is not None and _is_temporary(src):
+            if item.source not in copied:
+                folder.mkdir(parents=True, exist_ok=True)
+                target = folder / f"{tag}-{src.name}"
+                shutil.copy2(src, target)
+                copied[item.source] = str(target)
+            item = replace(item, source=copied[item.source])
+        strips.append(item)
+    return replace(plan, strips=strips)

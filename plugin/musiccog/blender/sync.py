@@ -2,10 +2,10 @@
 
 The add-on reads everything it needs from Blender on the main thread into a
 :class:`BackendSettings` and a draft, then runs :func:`run_sync` /
-:func:`run_export` on a worker. The backend is reached only through
-``musiccog.session.Session`` over ``musiccog.backend.open_backend``; the
-"local" choice runs the engine out of process (:mod:`.engine_server`), because
-Blender's own Python cannot import it.
+:func:`run_export` on a worker. Self-hosted and cloud backends are reached through
+``musiccog.session.Session`` over ``musiccog.backend.open_backend``; the "local"
+choice runs the same ``Session`` over the local backend in an Engine Python
+(:mod:`.engine_process`), because Blender's own Python cannot import the engine.
 """
 
 from __future__ import annotations
@@ -106,22 +106,29 @@ def check_music(music_path: str = "", library_dir: str = "") -> tuple[Path | Non
 
 
 def backend_choice(settings: BackendSettings) -> str:
-    """The ``open_backend`` choice: a URL (the local engine server's, or the user's) or "cloud"."""
+    """``"cloud"``, the server URL, or ``local:<engine python>`` for the local engine."""
     check_backend(settings)
     if settings.kind == "cloud":
         return "cloud"
     if settings.kind == "url":
         return settings.url.strip().rstrip("/")
-    from musiccog.blender.engine_server import shared_server_url
+    from musiccog.blender.engine_process import find_engine_python
 
-    return shared_server_url(settings.engine_python or None)
+    return LOCAL_PREFIX + str(find_engine_python(settings.engine_python or None))
 
 
 SessionFactory = Callable[[str], tuple[Any, Any]]
+#: A "local" choice is ``local:<engine python>``: the engine runs in that interpreter.
+LOCAL_PREFIX = "local:"
 
 
 def open_session(choice: str) -> tuple[Any, Any]:
-    """``(session, backend)`` for Blender on ``choice``."""
+    """``(session, backend)`` for Blender on ``choice`` (see :func:`backend_choice`)."""
+    if choice.startswith(LOCAL_PREFIX):
+        from musiccog.blender.engine_process import EngineProcessSession
+
+        session = EngineProcessSession(Path(choice[len(LOCAL_PREFIX):]))
+        return session, session
     from musiccog.backend import open_backend
     from musiccog.session import Session
 

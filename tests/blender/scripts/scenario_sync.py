@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import bl_common as c
 import bpy
@@ -54,7 +56,11 @@ def main() -> None:
     c.expect(bgm.type == "SOUND" and bgm.channel == 3, f"{bgm.type} on {bgm.channel}")
     c.expect((bgm.frame_final_start, bgm.frame_final_end) == (1, 97),
              f"frames {bgm.frame_final_start}-{bgm.frame_final_end}")
-    c.expect(bpy.path.abspath(bgm.sound.filepath) == cfg["music"], bgm.sound.filepath)
+    # The music (in a temporary folder) was copied where it stays: the config's cache.
+    placed = Path(bpy.path.abspath(bgm.sound.filepath))
+    media = Path(os.environ["MUSICCOG_CONFIG_DIR"]) / "cache" / "blender_media"
+    c.expect(placed.parent == media and placed.name.endswith("-music.wav"), str(placed))
+    c.expect(placed.read_bytes() == Path(cfg["music"]).read_bytes(), "copy differs")
     c.expect(bgm.get("musiccog", "").startswith("sync-"), "strip not tagged")
 
     # Volume keyframes: values, frames, linear.
