@@ -174,7 +174,8 @@ class LocalBackend(Backend):
 
         def work() -> None:
             kwargs = dict(music_path=self._music, library_dir=self.library_dir, prompt=message,
-                          on_progress=on_progress, cancel=inner)
+                          on_progress=on_progress, cancel=inner,
+                          work_dir=self.state_dir / f"turn-{uuid.uuid4().hex[:8]}")
             try:
                 if self._timeline is not None:
                     result = engine.sync_draft(self._timeline, **kwargs)

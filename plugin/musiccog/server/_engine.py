@@ -60,7 +60,7 @@ class RealEngine:
 
         engine = load_engine()
         kwargs = dict(music_path=music_path, prompt=prompt, on_progress=on_progress,
-                      cancel=cancel)
+                      cancel=cancel, work_dir=work_dir)
         if timeline is not None:
             result = engine.sync_draft(timeline, **kwargs)
         else:
