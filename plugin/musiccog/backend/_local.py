@@ -34,6 +34,15 @@ AUDIO_SUFFIXES = (".mp3", ".wav", ".m4a", ".aac", ".flac")
 VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".webm", ".mkv")
 
 
+def _sentence(note: str) -> str:
+    """A message as a streamed text piece: ends with punctuation and a space, so pieces
+    joined as they arrive read as sentences (engine notes are bare phrases)."""
+    text = note.strip()
+    if text and text[-1] not in ".!?…:)":
+        text += "."
+    return text + " "
+
+
 def load_engine() -> Any:
     """``musiccog.engine`` with ``sync_draft``, ``sync_video`` and ``render_draft``.
 
@@ -215,7 +224,7 @@ class LocalBackend(Backend):
         self._messages = list(result.messages)
         self._save()
         for text in result.messages:
-            yield ChatEvent("text", text)
+            yield ChatEvent("text", _sentence(text))
         lines = diff_drafts(before, self._draft)
         yield ChatEvent("changed", summarize_changes(before, self._draft),
                         {"lines": lines, "report": getattr(result, "report", {})})
