@@ -84,8 +84,8 @@ def _read_json(name: str) -> dict[str, Any]:
 
 def _write_json(name: str, data: dict[str, Any]) -> Path:
     path = _ensure_dir() / name
-    write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
-    os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)  # mkstemp is 0600 already; say it anyway
+    write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True) + "\n",
+                      mode=stat.S_IRUSR | stat.S_IWUSR)
     return path
 
 
@@ -204,8 +204,8 @@ class TokenStore:
 
     def _save(self, data: dict[str, Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n")
-        os.chmod(self.path, stat.S_IRUSR | stat.S_IWUSR)
+        write_text_atomic(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n",
+                          mode=stat.S_IRUSR | stat.S_IWUSR)  # 0600 before it is visible
 
     def get(self, base_url: str) -> TokenRecord | None:
         """The stored, unexpired token for ``base_url``, or None."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import opentimelineio as otio
 
-from musiccog.draft.io import read_draft, write_draft
+from musiccog.draft.io import read_draft, usual_file_mode, write_draft
 from musiccog.draft.model import Draft
 from musiccog.errors import MappingError, MusicCogError
 from musiccog.otio_mapping import draft_to_otio, otio_to_draft
@@ -91,6 +91,7 @@ def save_timeline(draft: Draft, path: str | os.PathLike[str]) -> Path:
     os.close(fd)
     try:
         otio.adapters.write_to_file(timeline, tmp, adapter_name=adapter.name)
+        os.chmod(tmp, usual_file_mode())  # mkstemp made it 0600
         os.replace(tmp, file)
     except MusicCogError:
         os.unlink(tmp)

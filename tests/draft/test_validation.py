@@ -102,3 +102,16 @@ def test_failed_write_leaves_existing_file_untouched(tmp_path) -> None:
         write_draft(draft, path)
     assert path.read_text() == "original"
     assert [p.name for p in tmp_path.iterdir()] == ["keep.draft.json"]
+
+
+def test_atomic_writes_get_the_usual_mode_and_secrets_0600(tmp_path) -> None:
+    import os
+    import stat
+
+    from musiccog.draft.io import usual_file_mode, write_text_atomic
+
+    plain = write_text_atomic(tmp_path / "cut.draft.json", "{}")
+    secret = write_text_atomic(tmp_path / "token.json", "{}", mode=0o600)
+    assert stat.S_IMODE(os.stat(plain).st_mode) == usual_file_mode()
+    assert stat.S_IMODE(os.stat(secret).st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cut.draft.json", "token.json"]

@@ -20,6 +20,7 @@ import httpx
 from musiccog.backend._client import ProtocolClient
 from musiccog.backend._errors import BackendError, NetworkError, RenderFailedError
 from musiccog.backend._transport import Transport, sleep_cancellable
+from musiccog.draft.io import usual_file_mode
 from musiccog.jobs import Cancelled, CancelToken, ProgressCallback, check_cancel, report
 
 __all__ = ["download", "export_draft"]
@@ -65,6 +66,7 @@ def download(transport: Transport, url: str, dest: str | os.PathLike[str], *,
             os.fsync(out.fileno())
         if os.path.getsize(tmp) == 0:
             raise RenderFailedError("The render's file was empty; export again.")
+        os.chmod(tmp, usual_file_mode())  # mkstemp made it 0600
         os.replace(tmp, target)
     except BaseException:
         try:

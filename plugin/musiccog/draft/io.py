@@ -69,10 +69,20 @@ def read_draft(path: str | os.PathLike[str]) -> Draft:
     return draft_from_string(data, source=str(file))
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str | bytes) -> Path:
+def usual_file_mode() -> int:
+    """The mode a plain ``open(path, "w")`` would give a new file (0o666 less the umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str | bytes, *,
+                      mode: int | None = None) -> Path:
     """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
 
     Readers never see a half-written file; on failure the old file (if any) is untouched.
+    :param mode: permission bits, set before the rename (e.g. ``0o600`` for secrets);
+        default :func:`usual_file_mode`.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -83,6 +93,7 @@ def write_text_atomic(path: str | os.PathLike[str], text: str | bytes) -> Path:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp_name, usual_file_mode() if mode is None else mode)
         os.replace(tmp_name, target)
     except BaseException:
         try:
