@@ -57,23 +57,37 @@ def _scaled(on_progress: ProgressCallback | None, lo: float, hi: float) -> Progr
     return lambda done, total: report(on_progress, lo + (hi - lo) * done / max(total, 1e-9))
 
 
+#: A cut counts as on the procedural grid within this many seconds.
+GRID_TOLERANCE_S = 0.04
+
+
+def cuts_on_grid(cuts_s: list[float], tempo_bpm: float) -> int:
+    """How many cuts lie within :data:`GRID_TOLERANCE_S` of one beat grid at ``tempo_bpm``
+    (the grid's phase free: each of the first 128 cuts is tried as the anchor)."""
+    import numpy as np
+
+    cuts = np.asarray(cuts_s, dtype=float)
+    if cuts.size == 0:
+        return 0
+    period_s = 60.0 / tempo_bpm
+    frac = ((cuts[None, :] - cuts[:128, None]) / period_s) % 1.0
+    off_s = np.minimum(frac, 1.0 - frac) * period_s
+    return int((off_s <= GRID_TOLERANCE_S).sum(axis=1).max())
+
+
 def backing_tempo_bpm(video: VideoAnalysis, options: PromptOptions, mood: str) -> float:
-    """Tempo for the procedural track: the prompt's, else the mood's nudged (±15 %) so
-    the median shot lasts a whole number of beats."""
+    """Tempo for the procedural track: the prompt's, else the tempo within ±15 % of the
+    mood's that puts the most cuts on one beat grid (ties: the closest to the mood's).
+
+    The planner then only has to shift the track (its ±6 % stretch stays unused)."""
     if options.tempo_bpm:
         return float(options.tempo_bpm)
     base = MOOD_TEMPO_BPM.get(mood, 100.0)
-    edges = [0.0, *video.cuts_s]
-    shots = sorted(b - a for a, b in zip(edges, edges[1:], strict=False) if b - a > 0.3)
-    if not shots:
+    cuts = [c for c in video.cuts_s if 0.0 < c < video.duration_s]
+    if len(cuts) < 2:
         return base
-    median_s = shots[len(shots) // 2]
-    best, best_err = base, 1.0
-    for k in range(1, 65):
-        bpm = 60.0 * k / median_s
-        if 0.85 * base <= bpm <= 1.15 * base and abs(bpm - base) / base < best_err:
-            best, best_err = bpm, abs(bpm - base) / base
-    return round(best, 3)
+    candidates = [round(base * (0.85 + 0.0005 * k), 3) for k in range(601)]
+    return max(candidates, key=lambda bpm: (cuts_on_grid(cuts, bpm), -abs(bpm - base)))
 
 
 def _mood(video: VideoAnalysis, options: PromptOptions) -> str:
