@@ -23,10 +23,15 @@ class Cancelled(MusicCogError):
 
 
 class CancelToken:
-    """A flag set from one thread and polled from another."""
+    """A flag set from one thread and polled from another.
 
-    def __init__(self) -> None:
+    A token made with ``parent`` is also cancelled when its parent is: a job can stop
+    its own helpers without cancelling the caller's token.
+    """
+
+    def __init__(self, parent: CancelToken | None = None) -> None:
         self._event = threading.Event()
+        self._parent = parent
 
     def cancel(self) -> None:
         """Ask the running job to stop as soon as it can."""
@@ -34,12 +39,12 @@ class CancelToken:
 
     @property
     def cancelled(self) -> bool:
-        """True once :meth:`cancel` was called."""
-        return self._event.is_set()
+        """True once :meth:`cancel` was called (on this token or its parent)."""
+        return self._event.is_set() or (self._parent is not None and self._parent.cancelled)
 
     def raise_if_cancelled(self) -> None:
         """Raise :class:`Cancelled` when cancelled."""
-        if self._event.is_set():
+        if self.cancelled:
             raise Cancelled("cancelled by the user")
 
 

@@ -42,3 +42,16 @@ def test_uneven_cuts_get_more_on_the_grid_than_the_moods_tempo() -> None:
 def test_the_prompts_tempo_wins_and_few_cuts_keep_the_moods() -> None:
     assert backing_tempo_bpm(_video([1.0, 2.0]), SimpleNamespace(tempo_bpm=97.0), "calm") == 97
     assert backing_tempo_bpm(_video([4.0]), NO_TEMPO, "calm") == MOOD_TEMPO_BPM["calm"]
+
+
+def test_a_child_cancel_token_follows_its_parent_not_the_reverse() -> None:
+    from musiccog.jobs import Cancelled, CancelToken
+
+    parent = CancelToken()
+    child, other = CancelToken(parent=parent), CancelToken(parent=parent)
+    child.cancel()
+    assert child.cancelled and not parent.cancelled and not other.cancelled
+    parent.cancel()
+    assert other.cancelled
+    with pytest.raises(Cancelled):
+        other.raise_if_cancelled()

@@ -15,8 +15,11 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from musiccog.draft import TRACK_AUDIO, TRACK_VIDEO, Draft, DraftMeta, Segment, Track
 from musiccog.engine.media_check import check_media
@@ -101,6 +104,7 @@ def _mood(video: VideoAnalysis, options: PromptOptions) -> str:
 def _choose_music(
     video: VideoAnalysis, options: PromptOptions, *, music_path, library_dir, work: Path,
     cache_dir, on_progress: ProgressCallback, cancel: CancelToken | None,
+    music_future: Future | None = None,
 ) -> tuple[MusicAnalysis, dict, list[str]]:
     from musiccog.engine.music import analyze_music
 
@@ -108,8 +112,9 @@ def _choose_music(
         return analyze_music(path, cache_dir=cache_dir, cancel=cancel)
 
     if music_path is not None:
-        music = analyze_music(music_path, cache_dir=cache_dir, on_progress=on_progress,
-                              cancel=cancel)
+        music = (music_future.result() if music_future is not None else
+                 analyze_music(music_path, cache_dir=cache_dir, on_progress=on_progress,
+                               cancel=cancel))
         return music, {"source": "file", "path": str(music_path)}, \
             [f"Music: {Path(music_path).name}."]
     if library_dir is not None:
@@ -152,10 +157,45 @@ def _work_dir(work_dir) -> Path:  # noqa: ANN001 - str | PathLike | None
     return path
 
 
+def _prefetch_music(music_path, *, cache_dir, cancel: CancelToken | None,  # noqa: ANN001
+                    ) -> tuple[Future | None, CancelToken | None]:
+    """Start analysing the given music on a thread while the picture is analysed.
+
+    FFmpeg's decode of the picture leaves part of the two cores idle and the music
+    analysis is numpy/numba work that releases the GIL, so the two overlap.
+    :returns: the future and its own cancel token (also cancelled by ``cancel``).
+    """
+    if music_path is None:
+        return None, None
+    from concurrent.futures import ThreadPoolExecutor
+
+    from musiccog.engine.music import analyze_music
+
+    token = CancelToken(parent=cancel)
+    pool = ThreadPoolExecutor(1, thread_name_prefix="musiccog-music")
+    future = pool.submit(analyze_music, music_path, cache_dir=cache_dir, cancel=token)
+    pool.shutdown(wait=False)
+    return future, token
+
+
+def _analyse_picture(analyse: Callable[[], Any], music_path, *, cache_dir,  # noqa: ANN001
+                     cancel: CancelToken | None) -> tuple[Any, Future | None]:
+    """``analyse()`` (the picture) with the music analysed alongside; on failure the
+    music thread is stopped and waited for before the error goes on."""
+    future, token = _prefetch_music(music_path, cache_dir=cache_dir, cancel=cancel)
+    try:
+        return analyse(), future
+    except BaseException:
+        if future is not None and token is not None:
+            token.cancel()
+            future.exception()  # wait: nothing keeps running after we return
+        raise
+
+
 def _finish(
     base: Draft, video: VideoAnalysis, *, music_path, library_dir, prompt: str, notes: list[str],
     on_progress: ProgressCallback | None, cancel: CancelToken | None, work_dir, cache_dir,
-    timings: dict,
+    timings: dict, music_future: Future | None = None,
 ) -> SyncResult:
     from musiccog.engine.plan import bake_bgm, build_plan, plan_to_draft
 
@@ -164,7 +204,8 @@ def _finish(
     t0 = time.perf_counter()
     music, music_info, messages = _choose_music(
         video, options, music_path=music_path, library_dir=library_dir, work=work,
-        cache_dir=cache_dir, on_progress=_scaled(on_progress, 40, 75), cancel=cancel)
+        cache_dir=cache_dir, on_progress=_scaled(on_progress, 40, 75), cancel=cancel,
+        music_future=music_future)
     timings["music_s"] = round(time.perf_counter() - t0, 3)
     check_cancel(cancel)
     t0 = time.perf_counter()
@@ -257,12 +298,15 @@ def sync_video(
     check_media(video_path, "video")
     _check_music_inputs(music_path, library_dir)
     t0 = time.perf_counter()
-    video = analyze_video(video_path, cache_dir=cache_dir, on_progress=_scaled(on_progress, 0, 40),
-                          cancel=cancel)
+    video, music_future = _analyse_picture(
+        lambda: analyze_video(video_path, cache_dir=cache_dir,
+                              on_progress=_scaled(on_progress, 0, 40), cancel=cancel),
+        music_path, cache_dir=cache_dir, cancel=cancel)
     timings = {"video_s": round(time.perf_counter() - t0, 3)}
     return _finish(base_draft_for_video(video), video, music_path=music_path,
                    library_dir=library_dir, prompt=prompt, notes=[], on_progress=on_progress,
-                   cancel=cancel, work_dir=work_dir, cache_dir=cache_dir, timings=timings)
+                   cancel=cancel, work_dir=work_dir, cache_dir=cache_dir, timings=timings,
+                   music_future=music_future)
 
 
 def sync_draft(
@@ -283,9 +327,11 @@ def sync_draft(
         raise InputFileError("the timeline is empty (zero length): add clips, then sync.")
     _check_music_inputs(music_path, library_dir)
     t0 = time.perf_counter()
-    video, notes = analyze_timeline(draft, cache_dir=cache_dir,
-                                    on_progress=_scaled(on_progress, 0, 40), cancel=cancel)
+    (video, notes), music_future = _analyse_picture(
+        lambda: analyze_timeline(draft, cache_dir=cache_dir,
+                                 on_progress=_scaled(on_progress, 0, 40), cancel=cancel),
+        music_path, cache_dir=cache_dir, cancel=cancel)
     timings = {"video_s": round(time.perf_counter() - t0, 3)}
     return _finish(draft, video, music_path=music_path, library_dir=library_dir, prompt=prompt,
                    notes=notes, on_progress=on_progress, cancel=cancel, work_dir=work_dir,
-                   cache_dir=cache_dir, timings=timings)
+                   cache_dir=cache_dir, timings=timings, music_future=music_future)
