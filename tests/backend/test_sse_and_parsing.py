@@ -180,3 +180,10 @@ def test_2001_anonymous_vs_registered():
 
 def test_http_401_without_code_is_1001():
     assert isinstance(error_for_code(401, http_status=401), AuthError)
+
+
+def test_render_polls_back_off_from_2_s_to_the_configured_interval():
+    from musiccog.backend._export import poll_wait_s
+
+    assert [poll_wait_s(k, 30.0) for k in range(7)] == [2, 4, 8, 16, 30, 30, 30]
+    assert poll_wait_s(0, 0.05) == 0.05  # tests (and impatient users) set it lower

@@ -1,6 +1,7 @@
 """Export over the protocol: start the render, poll it, download the MP4 atomically.
 
-Poll every ``render_poll_s`` (30 s by default) until ``completed`` (or ``failed``);
+Poll after 2, 4, 8, 16 s, then every ``render_poll_s`` (30 s by default) until
+``completed`` (or ``failed``);
 cancelling calls the job's cancel endpoint; the file is written to a temporary
 file beside ``dest`` and renamed, so a cancelled or failed download leaves nothing.
 When ``output.url`` fails, ``/api/render/proxy/<id>/download`` is tried.
@@ -28,6 +29,15 @@ __all__ = ["download", "export_draft"]
 log = logging.getLogger("musiccog.backend")
 
 _CHUNK = 256 * 1024
+
+
+def poll_wait_s(polls_done: int, poll_s: float) -> float:
+    """Seconds to wait before the next render poll: 2, 4, 8, 16 … capped at ``poll_s``.
+
+    A short render (a self-hosted server, a 30-second clip) is picked up within
+    seconds; a long one is polled every ``poll_s`` (30 s by default) as documented.
+    """
+    return min(poll_s, 2.0 * 2.0 ** polls_done)
 
 
 def download(transport: Transport, url: str, dest: str | os.PathLike[str], *,
@@ -90,6 +100,7 @@ def export_draft(client: ProtocolClient, draft_json: dict[str, Any],
     render_id = client.start_render(draft_json, cancel=cancel)
     log.info("render %s started", render_id)
     started = time.monotonic()
+    polls = 0
     report(on_progress, 0.0)
     try:
         while True:
@@ -107,7 +118,8 @@ def export_draft(client: ProtocolClient, draft_json: dict[str, Any],
                 raise RenderFailedError(
                     f"The render did not finish within {settings.render_timeout_s / 60:.0f} "
                     "minutes; try again later.")
-            sleep_cancellable(settings.render_poll_s, cancel)
+            sleep_cancellable(poll_wait_s(polls, settings.render_poll_s), cancel)
+            polls += 1
     except Cancelled:
         client.cancel_render(render_id)
         raise
