@@ -6,12 +6,17 @@ with a message when it is absent (a fresh clone without the shared material).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
+
+# librosa's numba kernels compile once (~30 s on two cores) and are then loaded from this
+# cache; tests that point XDG_CACHE_HOME at a temporary folder must not compile them again.
+os.environ.setdefault("NUMBA_CACHE_DIR", str(REPO_ROOT / ".pytest_cache" / "numba"))
 
 
 @pytest.fixture(scope="session")

@@ -133,6 +133,18 @@ class LocalBackend(Backend):
         if self._remember:
             config.save_session("local", self.session_id)
 
+    def warm_up(self) -> None:
+        """Load the engine now (a UI calls this while "Connecting..."); see
+        ``musiccog.engine.warm_up``.  Without the engine this does nothing: the first
+        chat says what to install."""
+        try:
+            engine = load_engine()
+        except EngineUnavailableError:
+            return
+        warm = getattr(engine, "warm_up", None)
+        if callable(warm):
+            warm()
+
     def credits(self) -> Credits | None:
         return None
 

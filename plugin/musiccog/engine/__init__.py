@@ -18,9 +18,10 @@ if TYPE_CHECKING:  # pragma: no cover
         render_draft,
         sync_draft,
         sync_video,
+        warm_up,
     )
 
-__all__ = ["SyncResult", "parse_prompt", "render_draft", "sync_draft", "sync_video"]
+__all__ = ["SyncResult", "parse_prompt", "render_draft", "sync_draft", "sync_video", "warm_up"]
 
 
 def __getattr__(name: str) -> Any:

@@ -335,3 +335,25 @@ def sync_draft(
     return _finish(draft, video, music_path=music_path, library_dir=library_dir, prompt=prompt,
                    notes=notes, on_progress=on_progress, cancel=cancel, work_dir=work_dir,
                    cache_dir=cache_dir, timings=timings, music_future=music_future)
+
+
+def warm_up() -> float:
+    """Load the engine's modules and librosa's numba kernels; returns the seconds taken.
+
+    numba compiles the kernels once per machine (seconds, holding the GIL) and later
+    loads them from its cache (under a second).  A UI host calls this while it shows
+    "Connecting...", so its first job does not stall the UI thread mid-way.
+    """
+    import numpy as np
+
+    from musiccog.engine.music.analyze import analyze_decoded
+    from musiccog.engine.plan import build_plan  # noqa: F401 - imported to load it
+    from musiccog.engine.video import analyze_video  # noqa: F401 - imported to load it
+
+    t0 = time.perf_counter()
+    rate_hz = 22050
+    t = np.arange(6 * rate_hz) / rate_hz
+    clicks = (np.sin(2 * np.pi * 880.0 * t) * np.exp(-(t % 0.5) * 40.0)).astype(np.float32)
+    analyze_decoded(clicks, rate_hz=rate_hz, loudness_lufs=-20.0,
+                    block_lufs=np.full(57, -20.0))
+    return time.perf_counter() - t0

@@ -107,6 +107,9 @@ def connect(ctx: Ctx, factory: SessionFactory, choice: str) -> Connected:
         ctx.cancel.raise_if_cancelled()
         if backend is not None:
             backend.connect()
+            warm_up = getattr(backend, "warm_up", None)  # the local engine: load it now
+            if callable(warm_up):
+                warm_up()
         ctx.cancel.raise_if_cancelled()
         credits = _credits(backend)
         draft = _draft(backend)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from musiccog.backend.base import Credits
 from musiccog.panel.flow_layout import FlowLayout
 from musiccog.panel.messages import SUGGESTED_PROMPTS
-from musiccog.panel.picture import TimelinePicture, cuts_on_beat
+from musiccog.panel.picture import ON_BEAT_TOLERANCE_MS, TimelinePicture, cuts_on_beat
 from musiccog.panel.timeline_view import TimelineView
 from musiccog.panel.widgets import ErrorBanner, ExportBar, Transcript
 
@@ -200,8 +200,9 @@ class PanelLayout(QWidget):
         self.timeline_view.set_picture(picture)
         if picture.has_music and picture.cuts_ms:
             hits, cuts = cuts_on_beat(picture)
-            self.beat_label.setText(f"Cuts on a beat: {hits} of {cuts} (within 70 ms) · "
-                                    "red = cuts, green = beats, orange = music level")
+            self.beat_label.setText(
+                f"Cuts on a beat: {hits} of {cuts} (within {ON_BEAT_TOLERANCE_MS:.0f} ms) · "
+                "red = cuts, green = beats, orange = music level")
         elif picture.has_music:
             self.beat_label.setText("green = beats (tall = downbeats), orange = music level")
         else:

@@ -126,6 +126,10 @@ def _segment_beats(seg: Segment) -> tuple[list[float], list[float]]:
             downs.append(t)
         elif mk.name == "beat":
             beats.append(t)
+    ours = (seg.metadata or {}).get("musiccog")  # the offline engine's beat list
+    if isinstance(ours, dict) and isinstance(ours.get("beats_ms"), list):
+        beats += [seg.start_ms + float(t) for t in ours["beats_ms"]
+                  if isinstance(t, int | float) and 0 <= t <= seg.duration_ms]
     return beats, downs
 
 
@@ -176,7 +180,12 @@ def picture_from_draft(draft: Draft) -> TimelinePicture:
     )
 
 
-def cuts_on_beat(picture: TimelinePicture, *, tolerance_ms: float = 70.0) -> tuple[int, int]:
+#: A cut counts as on a beat within this many ms (the engine's report uses the same).
+ON_BEAT_TOLERANCE_MS = 50.0
+
+
+def cuts_on_beat(picture: TimelinePicture, *,
+                 tolerance_ms: float = ON_BEAT_TOLERANCE_MS) -> tuple[int, int]:
     """``(cuts within tolerance_ms of a beat or downbeat, all cuts)``."""
     marks = sorted(picture.beats_ms + picture.downbeats_ms)
     hits = 0

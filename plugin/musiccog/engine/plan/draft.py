@@ -53,6 +53,9 @@ def bgm_segment(plan: SyncPlan, bgm_path: Path) -> Segment:
             "cut_share_before": plan.cut_share_before,
             "cut_share_after": plan.cut_share_after,
             "notes": list(plan.notes),
+            # every beat of the placed music, ms from the segment's start (for pictures)
+            "beats_ms": [round(1000.0 * (t - plan.timeline_start_s)) for t in plan.beats_s
+                         if plan.timeline_start_s <= t <= plan.timeline_start_s + plan.duration_s],
         }
     }
     return Segment(
