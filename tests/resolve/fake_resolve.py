@@ -27,7 +27,6 @@ to test roll-back.  ``state()`` dumps everything for before/after comparisons.
 from __future__ import annotations
 
 import os
-import wave
 from fractions import Fraction
 from typing import Any
 
@@ -325,8 +324,10 @@ class FakeResolve:
 
     def media_item_for(self, path: str, project: FakeProject) -> FakeMediaPoolItem:
         if path.lower().endswith(".wav"):
-            with wave.open(path, "rb") as wav:
-                seconds = Fraction(wav.getnframes(), wav.getframerate())
+            import soundfile  # Resolve reads PCM and float WAVs alike (``wave`` only PCM)
+
+            info = soundfile.info(path)
+            seconds = Fraction(info.frames, info.samplerate)
             return FakeMediaPoolItem(path, self.audio_fps,
                                      int(seconds * _rate(self.audio_fps)), audio_only=True)
         fps = project.settings["timelineFrameRate"]
