@@ -67,32 +67,43 @@ class BeatTrack:
     onset_env: np.ndarray
 
 
-#: Onset frames per tempogram block (~24 s at hop 256 / 22 050 Hz): memory stays bounded.
-TEMPOGRAM_BLOCK_FRAMES = 2048
+#: Tempogram columns per block (bounded memory: ~win × 256 floats at a time).
+TEMPOGRAM_BLOCK_COLUMNS = 256
+#: Every this many onset frames one tempogram column is taken (46 ms at hop 256 / 22 050 Hz).
+TEMPOGRAM_COLUMN_HOP = 4
 
 
-def _mean_tempograms(onset_env: np.ndarray, *, sr: int, win: int) -> tuple[np.ndarray, np.ndarray]:
-    """Time-averaged autocorrelation and |Fourier| tempograms, computed block by block.
+def _mean_tempograms(onset_env: np.ndarray, *, sr: int, win: int,
+                     column_hop: int = TEMPOGRAM_COLUMN_HOP) -> tuple[np.ndarray, np.ndarray]:
+    """Time-averaged autocorrelation and |Fourier| tempograms (librosa's definitions).
 
-    Every tempogram column depends only on the ``win`` onset frames around it, so
-    each block is computed with ``win`` frames of context on both sides and only its
-    own columns are summed: the result equals librosa's whole-signal tempograms
-    averaged over time, but memory is bounded by the block (the whole-signal
-    matrices took ~530 MB for 3 minutes of music).
+    librosa's ``tempogram``/``fourier_tempogram`` make one column per onset frame
+    (hop 1) over the whole signal; only their means over time are used here, so
+    columns are taken every ``column_hop`` frames and computed in blocks: the
+    same windows, Hann taper, autocorrelation, per-column ∞-norm and padding
+    (linear ramp for the ACF, zeros for the DFT) as librosa, with the mean of a
+    quarter of the columns — 4× less work, and memory bounded by the block
+    (the whole-signal matrices took ~530 MB and 1.4 s for 3 minutes of music).
+    ``column_hop=1`` reproduces librosa's means exactly.
     """
     n = len(onset_env)
+    half = win // 2
+    env = np.asarray(onset_env, dtype=np.float64)
+    ramp = np.pad(env, (half, half), mode="linear_ramp", end_values=(0, 0))
+    zeros = np.pad(env, (half, half))
+    taper = librosa.filters.get_window("hann", win, fftbins=True)[:, None]
+    lags = np.arange(win)[:, None]
     acf_sum = np.zeros(win)
     dft_sum = np.zeros(win // 2 + 1)
-    for start in range(0, n, TEMPOGRAM_BLOCK_FRAMES):
-        stop = min(n, start + TEMPOGRAM_BLOCK_FRAMES)
-        lo, hi = max(0, start - win), min(n, stop + win)
-        own = slice(start - lo, stop - lo)
-        part = onset_env[lo:hi]
-        acf_sum += librosa.feature.tempogram(onset_envelope=part, sr=sr, hop_length=HOP_LENGTH,
-                                             win_length=win)[:, own].sum(axis=1)
-        dft_sum += np.abs(librosa.feature.fourier_tempogram(
-            onset_envelope=part, sr=sr, hop_length=HOP_LENGTH, win_length=win)[:, own]).sum(axis=1)
-    return acf_sum / max(n, 1), dft_sum / max(n, 1)
+    columns = np.arange(0, n, column_hop)
+    for first in range(0, len(columns), TEMPOGRAM_BLOCK_COLUMNS):
+        cols = columns[first:first + TEMPOGRAM_BLOCK_COLUMNS]
+        idx = lags + cols[None, :]
+        acf = librosa.autocorrelate(ramp[idx] * taper, axis=0)
+        acf_sum += librosa.util.normalize(acf, norm=np.inf, axis=0).sum(axis=1)
+        dft_sum += np.abs(np.fft.rfft(zeros[idx] * taper, axis=0)).sum(axis=1)
+    count = max(len(columns), 1)
+    return acf_sum / count, dft_sum / count
 
 
 def tempo_salience(onset_env: np.ndarray, *, sr: int) -> tuple[np.ndarray, np.ndarray]:
