@@ -40,7 +40,7 @@ import scipy.ndimage as ndi  # noqa: E402
 from musiccog.engine.music.features import HOP_LENGTH  # noqa: E402
 
 #: Centre of the tempo prior (BPM) and its spread (octaves, one standard deviation).
-PRIOR_CENTER_BPM = 110.0
+PRIOR_CENTER_BPM = 120.0
 PRIOR_OCTAVES = 1.0
 #: Tempo range considered (BPM).
 MIN_BPM, MAX_BPM = 40.0, 240.0
