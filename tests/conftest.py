@@ -25,3 +25,12 @@ def shared_dir() -> Path:
     if not SHARED_DIR.is_dir():
         pytest.skip(f"shared material not found at {SHARED_DIR} (needs ../shared beside the repo)")
     return SHARED_DIR
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _media_store_outside_the_users_folders(tmp_path_factory: pytest.TempPathFactory):
+    """Music kept for host projects (``musiccog.media_store``) goes to a temporary folder."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("MUSICCOG_DATA_DIR", str(tmp_path_factory.mktemp("musiccog-data")))
+    yield
+    mp.undo()

@@ -44,12 +44,13 @@ def backend_settings(context: Any) -> mc_sync.BackendSettings:
 
 
 def media_folder() -> Path:
-    """Where fitted music is kept: ``//music_cog`` beside a saved .blend, else the cache."""
+    """Where fitted music is kept: ``//music_cog`` beside a saved .blend, else Music Cog's
+    media folder (``musiccog.media_store.media_dir``, not a cache)."""
     if bpy.data.filepath:
         return Path(bpy.path.abspath("//music_cog"))
-    from musiccog import config
+    from musiccog.media_store import media_dir
 
-    return config.cache_dir() / "blender_media"
+    return media_dir()
 
 
 @dataclass

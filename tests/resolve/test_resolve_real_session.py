@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from musiccog.cli import main
+from musiccog.media_store import media_dir
 from musiccog.resolve import connection
 from musiccog.resolve.bridge import ResolveTimelineBridge, open_session
 from musiccog.resolve.host import BIN_NAME, ResolveHost
@@ -109,7 +110,10 @@ def test_bridge_syncs_with_the_real_engine_and_places_the_music(media, rate) -> 
     assert outcome.bgm_path is not None
     pool = resolve.project.media_pool
     (folder,) = [f for f in pool.root.subfolders if f.name == BIN_NAME]
-    assert [c.path for c in folder.clips] == [str(Path(outcome.bgm_path).resolve())]
+    # the pool item is a lasting copy in Music Cog's media folder, not the cache file
+    (placed,) = [Path(c.path) for c in folder.clips]
+    assert placed.parent == media_dir().resolve() and placed != Path(outcome.bgm_path)
+    assert placed.read_bytes() == Path(outcome.bgm_path).read_bytes()
 
     # the engine found the clip's cuts through the timeline's media…
     cuts_ms = sorted(m.start_ms for m in outcome.draft.markers or [] if m.name == "cut")

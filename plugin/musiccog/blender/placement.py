@@ -287,20 +287,27 @@ def plan_import(draft: Draft, *, snap: SceneSnapshot) -> Placement:
 
 
 def _is_temporary(path: Path) -> bool:
+    """True for files in the temporary folder or in Music Cog's cache (both may be cleared)."""
     import tempfile
 
-    try:
-        path.resolve().relative_to(Path(tempfile.gettempdir()).resolve())
-    except ValueError:
-        return False
-    return True
+    from musiccog import config
+
+    resolved = path.resolve()
+    for folder in (Path(tempfile.gettempdir()), config.cache_dir()):
+        try:
+            resolved.relative_to(folder.resolve())
+        except ValueError:
+            continue
+        return True
+    return False
 
 
 def persist_media(plan: Placement, folder: Path, *, tag: str) -> Placement:
-    """The plan with media that sit in the temporary folder copied into ``folder``.
+    """The plan with media that sit in the temporary folder or Music Cog's cache copied
+    into ``folder``.
 
-    The engine writes the fitted music to a temporary file; the .blend file must keep
-    pointing at a file that stays. Copies are named ``<tag>-<file name>``; files
+    The engine leaves the fitted music in a temporary or cache folder; the .blend file
+    must keep pointing at a file that stays. Copies are named ``<tag>-<file name>``; files
     outside the temporary folder (the user's own) are used where they are.
     """
     import shutil

@@ -57,7 +57,14 @@ class ResolveTimelineBridge:
 
     def apply(self, draft: Draft, *, bgm_path: str | Path | None = None,
               new_timeline: bool = False) -> PlacementReport:
-        """Put a synced draft's music on the current timeline, or build a new timeline."""
+        """Put a synced draft's music on the current timeline, or build a new timeline.
+
+        The music is first copied to Music Cog's media folder
+        (:func:`musiccog.media_store.keep_music`): the project must not point into a cache.
+        """
+        from musiccog.media_store import keep_music
+
+        draft, bgm_path = keep_music(draft, bgm_path)
         if new_timeline:
             return self.host.import_as_new_timeline(draft)
         return self.host.place_on_current_timeline(draft, bgm_path)

@@ -43,7 +43,7 @@ def main() -> None:
     c.expect((bgm.frame_final_start, bgm.frame_final_end) == (1, 1 + 4 * fps),
              f"frames {bgm.frame_final_start}-{bgm.frame_final_end}")
     placed = Path(bpy.path.abspath(bgm.sound.filepath))
-    media = Path(os.environ["MUSICCOG_CONFIG_DIR"]) / "cache" / "blender_media"
+    media = Path(os.environ["MUSICCOG_DATA_DIR"]) / "media"
     c.expect(placed.parent == media and placed.is_file(), f"music placed from {placed}")
 
     points = c.volume_points(scene, bgm)

@@ -56,9 +56,9 @@ def main() -> None:
     c.expect(bgm.type == "SOUND" and bgm.channel == 3, f"{bgm.type} on {bgm.channel}")
     c.expect((bgm.frame_final_start, bgm.frame_final_end) == (1, 97),
              f"frames {bgm.frame_final_start}-{bgm.frame_final_end}")
-    # The music (in a temporary folder) was copied where it stays: the config's cache.
+    # The music (in a temporary folder) was copied where it stays: Music Cog's media folder.
     placed = Path(bpy.path.abspath(bgm.sound.filepath))
-    media = Path(os.environ["MUSICCOG_CONFIG_DIR"]) / "cache" / "blender_media"
+    media = Path(os.environ["MUSICCOG_DATA_DIR"]) / "media"
     c.expect(placed.parent == media and placed.name.endswith("-music.wav"), str(placed))
     c.expect(placed.read_bytes() == Path(cfg["music"]).read_bytes(), "copy differs")
     c.expect(bgm.get("musiccog", "").startswith("sync-"), "strip not tagged")
