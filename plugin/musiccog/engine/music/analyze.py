@@ -22,7 +22,7 @@ from musiccog.engine.types import MusicAnalysis
 from musiccog.jobs import CancelToken, ProgressCallback, check_cancel, report
 
 #: Bump when the analysis changes: cached results of other versions are recomputed.
-ANALYSIS_VERSION = "music-1"
+ANALYSIS_VERSION = "music-2"
 #: Cache kind of music analyses.
 CACHE_KIND = "music"
 
