@@ -14,6 +14,12 @@ from typing import Any
 
 import opentimelineio as otio
 
+try:  # OTIO's value wrapper: setting one skips the generic conversion
+    from opentimelineio._otio import PyAny as _PyAny
+except ImportError:  # pragma: no cover - another OTIO layout: plain values work too
+    def _PyAny(value: Any) -> Any:  # noqa: N802 - stands in for the class
+        return value
+
 from musiccog.draft.model import TRACK_AUDIO, TRACK_TEXT, Draft
 from musiccog.otio_mapping.common import (
     NAMESPACE,
@@ -44,7 +50,8 @@ def _split(data: dict[str, Any], native: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _set_namespace(obj: Any, ns: dict[str, Any]) -> None:
-    obj.metadata[NAMESPACE] = encode_namespace(ns)
+    # Handing OTIO a ready PyAny skips its generic value conversion (two ABC checks).
+    obj.metadata[NAMESPACE] = _PyAny(encode_namespace(ns))
 
 
 def _user_metadata(obj: Any, data: dict[str, Any], ns: dict[str, Any]) -> None:
