@@ -55,3 +55,29 @@ def test_a_child_cancel_token_follows_its_parent_not_the_reverse() -> None:
     assert other.cancelled
     with pytest.raises(Cancelled):
         other.raise_if_cancelled()
+
+
+def test_first_downbeat_puts_the_best_anchor_cut_on_a_bar_line() -> None:
+    from musiccog.engine.facade import backing_first_downbeat_s
+
+    bar_s = 4 * 60.0 / 90.0  # 2.667 s
+    cuts = [5.2, 12.5, 18.5]  # 12.5 and 18.5 are 9 beats apart at 90 BPM; 5.2 is 11 before
+    first = backing_first_downbeat_s(_video(cuts, 30.0), 90.0)
+    assert 0.0 <= first < bar_s
+    assert min(abs((c - first) / bar_s - round((c - first) / bar_s)) for c in cuts) < 1e-4
+    assert backing_first_downbeat_s(_video([], 30.0), 90.0) == 0.0
+
+
+@pytest.mark.slow
+def test_the_procedural_track_starts_its_bars_where_asked(tmp_path) -> None:
+    from musiccog.engine.music import analyze_music
+    from musiccog.engine.procedural import synthesize_backing
+
+    path = synthesize_backing(tmp_path / "b.wav", duration_s=16.0, tempo_bpm=100.0,
+                              mood="neutral", seed=3, first_downbeat_s=1.3)
+    got = analyze_music(path, cache_dir=tmp_path / "c")
+    bar_s = 2.4
+    assert got.tempo_bpm == pytest.approx(100.0, rel=0.01)
+    phases = [((d - 1.3) / bar_s) % 1.0 for d in got.downbeats_s]
+    assert all(min(p, 1.0 - p) * bar_s < 0.03 for p in phases), got.downbeats_s
+    assert got.has_natural_ending

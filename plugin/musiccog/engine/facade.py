@@ -93,6 +93,21 @@ def backing_tempo_bpm(video: VideoAnalysis, options: PromptOptions, mood: str) -
     return max(candidates, key=lambda bpm: (cuts_on_grid(cuts, bpm), -abs(bpm - base)))
 
 
+def backing_first_downbeat_s(video: VideoAnalysis, tempo_bpm: float) -> float:
+    """Where the procedural track's first bar starts (s, within one bar) so that the cut
+    anchoring the most cuts on the beat grid falls on a downbeat; 0 without cuts."""
+    import numpy as np
+
+    cuts = np.asarray([c for c in video.cuts_s if 0.0 < c < video.duration_s], dtype=float)
+    if cuts.size == 0:
+        return 0.0
+    beat_s = 60.0 / tempo_bpm
+    frac = ((cuts[None, :] - cuts[:, None]) / beat_s) % 1.0
+    hits = (np.minimum(frac, 1.0 - frac) * beat_s <= GRID_TOLERANCE_S).sum(axis=1)
+    anchor = float(cuts[int(np.argmax(hits))])  # the earliest of the best anchors
+    return round(anchor % (4 * beat_s), 4)
+
+
 def _mood(video: VideoAnalysis, options: PromptOptions) -> str:
     if options.mood:
         return options.mood
@@ -138,8 +153,11 @@ def _choose_music(
     mood = _mood(video, options)
     tempo = backing_tempo_bpm(video, options, mood)
     seed = int(video.content_hash[:8], 16) if video.content_hash else 0
-    out = synthesize_backing(work / "backing.wav", duration_s=video.duration_s + 4.0,
-                             tempo_bpm=tempo, mood=mood, seed=seed)
+    # made to measure: as long as the picture, its ending on the last frame, and the
+    # best-anchoring cut on a downbeat, so the planner has nothing to cut or stretch
+    out = synthesize_backing(work / "backing.wav", duration_s=max(video.duration_s, 4.0),
+                             tempo_bpm=tempo, mood=mood, seed=seed,
+                             first_downbeat_s=backing_first_downbeat_s(video, tempo))
     report(on_progress, 50.0)
     music = analyze_music(out, cache_dir=cache_dir, on_progress=_scaled(on_progress, 50, 100),
                           cancel=cancel)

@@ -134,15 +134,16 @@ def _add(buffer: np.ndarray, start: int, sound: np.ndarray, gain: float = 1.0) -
 
 
 def _render(duration_s: float, tempo_bpm: float, style: MoodStyle, seed: int,
-            rate: int) -> np.ndarray:
+            rate: int, first_downbeat_s: float = 0.0) -> np.ndarray:
     """The dry stereo mix, shape ``(n, 2)``, before effects and levelling."""
     rng = np.random.default_rng(seed)
     n_total = int(round(duration_s * rate))
     beat_s = 60.0 / tempo_bpm
     bar_s = _BEATS_PER_BAR * beat_s
     ending_s = max(MIN_ENDING_S, min(6.0, bar_s))
-    n_bars = max(1, int(np.floor((duration_s - ending_s) / bar_s + 1e-9)))
-    final_t = n_bars * bar_s  # the final downbeat: chord struck, left to ring
+    lead_s = first_downbeat_s
+    n_bars = max(1, int(np.floor((duration_s - ending_s - lead_s) / bar_s + 1e-9)))
+    final_t = lead_s + n_bars * bar_s  # the final downbeat: chord struck, left to ring
     progression = style.progressions[int(rng.integers(len(style.progressions)))]
     drums = np.zeros(n_total)
     hats = np.zeros((n_total, 2))
@@ -155,8 +156,20 @@ def _render(duration_s: float, tempo_bpm: float, style: MoodStyle, seed: int,
     kick = _kick(rate)
     snare = _snare(rate, rng)
     busy = style.density >= 0.6
+    if lead_s > 0.05:  # an intro before the first downbeat: the tonic swells, hats count in
+        n_lead = at(lead_s)
+        swell = np.linspace(0.0, 1.0, n_lead) ** 2
+        for note in _chord_notes(style, 0):
+            for ch, det in ((0, -0.002), (1, 0.002)):
+                pads[:n_lead, ch] += 0.08 * _tone(_hz(note), n_lead, rate, style.brightness,
+                                                  det) * swell
+        k = 1
+        while lead_s - k * beat_s >= 0.0:
+            _add(hats[:, 0], at(lead_s - k * beat_s), _hat(rate, rng), 0.5)
+            _add(hats[:, 1], at(lead_s - k * beat_s), _hat(rate, rng), 0.5)
+            k += 1
     for bar in range(n_bars):
-        t0 = bar * bar_s
+        t0 = lead_s + bar * bar_s
         degree = progression[bar % len(progression)]
         chord = _chord_notes(style, degree)
         # chords: one sustained voicing per bar, slightly detuned left/right
@@ -232,11 +245,15 @@ def synthesize_backing(
     mood: str = "neutral",
     seed: int = 0,
     sample_rate_hz: int = 44100,
+    first_downbeat_s: float = 0.0,
 ) -> Path:
     """Write a procedural (not AI-generated) backing track as a 16-bit stereo WAV, atomically.
 
     :param duration_s: exact length of the file in seconds (≥ 4).
     :param tempo_bpm: beats per minute, 40–240; 4 beats per bar.
+    :param first_downbeat_s: where the first bar starts (s, 0 ≤ x < one bar): an intro
+        (tonic swell, hats on the beats) comes before it, so a chosen cut can fall on
+        a downbeat.
     :param mood: one of :data:`MOODS` (key, mode, density, brightness).
     :param seed: the same seed and parameters give the same samples.
     :returns: ``out_path`` as a :class:`~pathlib.Path`.
@@ -248,6 +265,9 @@ def synthesize_backing(
     if not duration_s >= MIN_DURATION_S:
         raise ProceduralMusicError(f"duration {duration_s:g} s is too short for a backing "
                                    f"track; use at least {MIN_DURATION_S:g} s.")
+    if not 0.0 <= first_downbeat_s < _BEATS_PER_BAR * 60.0 / tempo_bpm:
+        raise ProceduralMusicError(f"first downbeat at {first_downbeat_s:g} s: use 0 up to "
+                                   "one bar.")
     if mood not in MOODS:
         raise ProceduralMusicError(f"unknown mood {mood!r}; use one of: {', '.join(MOODS)}.")
     if not 8000 <= sample_rate_hz <= 192000:
@@ -255,8 +275,8 @@ def synthesize_backing(
                                    "use 8000–192000 Hz (44100 is usual).")
     import soundfile
 
-    audio = _master(_render(duration_s, tempo_bpm, MOODS[mood], seed, sample_rate_hz),
-                    sample_rate_hz)
+    audio = _master(_render(duration_s, tempo_bpm, MOODS[mood], seed, sample_rate_hz,
+                            first_downbeat_s), sample_rate_hz)
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".wav", dir=out.parent)
