@@ -48,7 +48,12 @@ json_values = st.recursive(
 
 def unknown_keys(level: str) -> st.SearchStrategy[dict[str, Any]]:
     """Extra keys this version does not know, with arbitrary JSON values."""
-    keys = st.text(min_size=1, max_size=10).filter(lambda k: k not in KNOWN_KEYS[level])
+    # Python field names ("source", "start_ms") are unknown JSON keys too: kept verbatim
+    field_names = st.sampled_from(["source", "start_ms", "duration_ms", "source_in_ms",
+                                   "volume", "name", "metadata", "markers", "segments",
+                                   "track_type", "tracks", "title", "fps"])
+    keys = (st.text(min_size=1, max_size=10) | field_names).filter(
+        lambda k: k not in KNOWN_KEYS[level])
     return st.dictionaries(keys, json_values, max_size=2)
 
 

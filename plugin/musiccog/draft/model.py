@@ -27,6 +27,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
     Tag,
+    model_validator,
 )
 
 #: Track types named by the public description of the format.
@@ -96,6 +97,20 @@ class _DraftObject(BaseModel):
     def unknown(self) -> dict[str, Any]:
         """Keys this version does not know, exactly as they came in."""
         return dict(self.model_extra or {})
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _unknown_key_named_like_a_field(cls, data: Any, handler: Any) -> Any:
+        """An unknown JSON key that equals a field's Python name (``"source"``, ``"start_ms"``)
+        is kept as an unknown key; pydantic also marks that field as set, which would add
+        its alias (``"src": null``) on output.  Parsed by alias only (``parse_draft``)."""
+        obj = handler(data)
+        extra = obj.__pydantic_extra__
+        if isinstance(data, dict) and extra:
+            for name, field in type(obj).model_fields.items():
+                if name in extra and field.alias and field.alias not in data:
+                    obj.__pydantic_fields_set__.discard(name)
+        return obj
 
 
 class Marker(_DraftObject):

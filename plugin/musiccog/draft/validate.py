@@ -155,7 +155,9 @@ def parse_draft(data: Any, *, source: str | None = None) -> Draft:
             source=source,
         )
     try:
-        draft = Draft.model_validate(data)
+        # JSON keys are the short aliases only: a key spelled like a Python field name
+        # ("source") is an unknown key, kept verbatim
+        draft = Draft.model_validate(data, by_alias=True, by_name=False)
     except ValidationError as exc:
         raise DraftValidationError(_problems_from_validation_error(exc), source=source) from None
     problems = semantic_problems(draft)
